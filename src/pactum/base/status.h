@@ -124,15 +124,16 @@ class [[nodiscard]] Result {
 #define PACTUM_CONCAT(a, b) PACTUM_CONCAT_INNER(a, b)
 
 // Returns the status from the enclosing function if `expr` is not OK.
-#define PACTUM_TRY(expr)                                 \
-  do {                                                   \
-    ::pactum::Status pactum_try_status_ = (expr);        \
-    if (!pactum_try_status_.ok()) return pactum_try_status_; \
+#define PACTUM_TRY(expr) PACTUM_TRY_IMPL(PACTUM_CONCAT(pactum_try_status_, __COUNTER__), expr)
+#define PACTUM_TRY_IMPL(tmp, expr)  \
+  do {                              \
+    ::pactum::Status tmp = (expr);  \
+    if (!tmp.ok()) return tmp;      \
   } while (0)
 
 // `lhs = value of expr`, or returns its status from the enclosing function.
 #define PACTUM_ASSIGN_OR_RETURN(lhs, expr) \
-  PACTUM_ASSIGN_OR_RETURN_IMPL(PACTUM_CONCAT(pactum_result_, __LINE__), lhs, expr)
+  PACTUM_ASSIGN_OR_RETURN_IMPL(PACTUM_CONCAT(pactum_result_, __COUNTER__), lhs, expr)
 #define PACTUM_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                 \
   if (!tmp.ok()) return tmp.status();                \

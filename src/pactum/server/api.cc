@@ -1,0 +1,201 @@
+#include "pactum/server/api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "pactum/base/clock.h"
+#include "pactum/base/json.h"
+
+namespace pactum::server {
+namespace {
+
+Json KeyJson(const service::ApiKey& k) {
+  Json j = {{"id", k.id},
+            {"tenant", k.tenant_name},
+            {"name", k.name},
+            {"prefix", k.prefix},
+            {"scopes", k.scopes},
+            {"created_at", FormatRfc3339(FromUnixMillis(k.created_at))},
+            {"revoked_at", nullptr}};
+  if (k.revoked_at) j["revoked_at"] = FormatRfc3339(FromUnixMillis(*k.revoked_at));
+  return j;
+}
+
+// Reads a required string field; the error names it.
+Result<std::string> StringField(const Json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end()) return InvalidArgument(std::string("missing field \"") + name + "\"", {{"field", name}});
+  if (!it->is_string())
+    return InvalidArgument(std::string("field \"") + name + "\" must be a string", {{"field", name}});
+  return it->get<std::string>();
+}
+
+Result<std::vector<std::string>> StringListField(const Json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end()) return InvalidArgument(std::string("missing field \"") + name + "\"", {{"field", name}});
+  if (!it->is_array())
+    return InvalidArgument(std::string("field \"") + name + "\" must be an array of strings", {{"field", name}});
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    if (!(*it)[i].is_string())
+      return InvalidArgument(std::string("field \"") + name + "[" + std::to_string(i) + "]\" must be a string",
+                             {{"field", std::string(name) + "[" + std::to_string(i) + "]"}});
+    out.push_back((*it)[i].get<std::string>());
+  }
+  return out;
+}
+
+Status RejectUnknownFields(const Json& body, std::initializer_list<const char*> known) {
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || it.key() == k;
+    if (!ok) return InvalidArgument("unknown field \"" + it.key() + "\"", {{"field", it.key()}});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Api::Api(service::Service& service) : service_(service) {
+  AddRoutes();
+  std::vector<Metrics::RouteLabel> labels;
+  for (const Route& r : router_.routes()) labels.push_back({r.method, r.pattern});
+  metrics_ = std::make_unique<Metrics>(std::move(labels));
+}
+
+void Api::AddRoutes() {
+  router_.Add("GET", "/healthz", Access::Public(), [this](Request&) {
+    Status s = service_.CheckHealth();
+    if (!s.ok()) return Response::Error(Unavailable("store unavailable: " + s.message()));
+    return Response::Json(200, {{"status", "ok"}});
+  });
+
+  router_.Add("GET", "/metrics", Access::Public(), [this](Request&) {
+    return Response::Text(200, metrics_->Render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+
+  router_.Add("GET", "/v1/openapi.json", Access::Public(),
+              [](Request&) { return Response::Json(200, OpenApiDocument()); });
+
+  router_.Add("GET", "/v1/whoami", Access::AnyKey(), [](Request& req) {
+    const service::Principal& p = *req.principal;
+    return Response::Json(200, {{"tenant", p.tenant_name},
+                                {"key", {{"id", p.key_id}, {"name", p.key_name}}},
+                                {"scopes", p.scopes}});
+  });
+
+  router_.Add("GET", "/v1/keys", Access::Scope("admin"), [this](Request& req) {
+    auto keys = service_.ListKeys(*req.principal);
+    if (!keys.ok()) return Response::Error(keys.status());
+    Json list = Json::array();
+    for (const auto& k : *keys) list.push_back(KeyJson(k));
+    return Response::Json(200, {{"keys", list}});
+  });
+
+  router_.Add("POST", "/v1/keys", Access::Scope("admin"), [this](Request& req) {
+    auto body = req.JsonBody();
+    if (!body.ok()) return Response::Error(body.status());
+    if (!body->is_object()) return Response::Error(InvalidArgument("the body must be a JSON object"));
+    Status known = RejectUnknownFields(*body, {"name", "scopes"});
+    if (!known.ok()) return Response::Error(known);
+    auto name = StringField(*body, "name");
+    if (!name.ok()) return Response::Error(name.status());
+    auto scopes = StringListField(*body, "scopes");
+    if (!scopes.ok()) return Response::Error(scopes.status());
+    auto issued = service_.CreateKey(*req.principal, *name, *scopes);
+    if (!issued.ok()) return Response::Error(issued.status());
+    Json out = KeyJson(issued->key);
+    out["secret"] = issued->secret;
+    return Response::Json(201, out);
+  });
+
+  router_.Add("DELETE", "/v1/keys/{id}", Access::Scope("admin"), [this](Request& req) {
+    const std::string& id = req.params["id"];
+    if (id == req.principal->key_id)
+      return Response::Error(FailedPrecondition("a key cannot revoke itself", {{"field", "id"}}));
+    Status s = service_.RevokeKey(*req.principal, id);
+    if (!s.ok()) return Response::Error(s);
+    return Response::Json(200, {{"id", id}, {"revoked", true}});
+  });
+}
+
+Response Api::Handle(Request& request) {
+  const auto start = std::chrono::steady_clock::now();
+  Router::Match match = router_.Find(request.method, request.path, &request.params);
+  Response response;
+  std::size_t route_index = router_.routes().size();
+  if (match.route == nullptr) {
+    if (match.path_exists) {
+      response = Response::Error(Status(Code::kInvalidArgument,
+                                        "method " + request.method + " is not allowed on " + request.path));
+      response.status = 405;
+      std::string allow;
+      for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+      response.headers.emplace_back("Allow", allow);
+    } else {
+      response = Response::Error(NotFound("no such endpoint: " + request.method + " " + request.path));
+    }
+  } else {
+    route_index = match.index;
+    response = Dispatch(*match.route, request);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_->Record(route_index, response.status, seconds);
+  return response;
+}
+
+Response Api::Dispatch(const Route& route, Request& request) {
+  if (route.access.needs_key) {
+    const std::string* auth = request.Header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    Response unauthorized;
+    if (auth == nullptr || auth->size() <= kBearer.size() ||
+        std::string_view(*auth).substr(0, kBearer.size()) != kBearer) {
+      unauthorized = Response::Error(Unauthenticated("missing API key: send Authorization: Bearer pk_..."));
+    } else {
+      auto principal = service_.Authenticate(std::string_view(*auth).substr(kBearer.size()));
+      if (!principal.ok()) {
+        unauthorized = Response::Error(principal.status());
+      } else {
+        request.principal = std::move(*principal);
+      }
+    }
+    if (!request.principal) {
+      unauthorized.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"pactum\"");
+      return unauthorized;
+    }
+    if (!route.access.scope.empty() && !request.principal->HasScope(route.access.scope)) {
+      return Response::Error(PermissionDenied("this key lacks the \"" + route.access.scope + "\" scope",
+                                              {{"required_scope", route.access.scope}}));
+    }
+  }
+  try {
+    return route.handler(request);
+  } catch (const std::exception& e) {
+    // A bug, not the caller's fault: log it, answer 500, keep serving.
+    spdlog::error("{} {} failed: {}", request.method, route.pattern, e.what());
+    return Response::Error(Internal("internal error"));
+  }
+}
+
+void Api::OnTransportError(int status) { metrics_->Record(router_.routes().size(), status, 0); }
+
+void Api::OnConnection(bool opened) {
+  if (opened) {
+    metrics_->ConnectionOpened();
+  } else {
+    metrics_->ConnectionClosed();
+  }
+}
+
+// Defined in the build-generated openapi_document.cc, from openapi.json.
+extern const char* const kOpenApiJson;
+
+const Json& OpenApiDocument() {
+  static const Json doc = Json::parse(kOpenApiJson);
+  return doc;
+}
+
+}  // namespace pactum::server

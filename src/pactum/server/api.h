@@ -1,0 +1,37 @@
+// The HTTP API (DESIGN §10): the routing table of every endpoint, authentication by bearer
+// key, scope checks, request metrics, and the translation between JSON and the service.
+// Handlers talk only to service::Service.
+#pragma once
+
+#include <memory>
+
+#include "pactum/server/http_server.h"
+#include "pactum/server/metrics.h"
+#include "pactum/server/router.h"
+#include "pactum/service/service.h"
+
+namespace pactum::server {
+
+// The OpenAPI 3.1 document served at /v1/openapi.json (kept in openapi.json beside this file).
+const Json& OpenApiDocument();
+
+class Api final : public RequestHandler {
+ public:
+  explicit Api(service::Service& service);
+
+  Response Handle(Request& request) override;
+  void OnTransportError(int status) override;
+  void OnConnection(bool opened) override;
+
+  const Router& router() const { return router_; }
+
+ private:
+  void AddRoutes();
+  Response Dispatch(const Route& route, Request& request);
+
+  service::Service& service_;
+  Router router_;
+  std::unique_ptr<Metrics> metrics_;
+};
+
+}  // namespace pactum::server

@@ -1,0 +1,52 @@
+// The HTTP/1.1 transport, on Boost.Beast: an acceptor, keep-alive sessions, one io thread per
+// core. It enforces the limits of ServerOptions (body size → 413; header, body and idle
+// timeouts close the connection) and drains gracefully: on Shutdown() it stops accepting,
+// closes idle connections at once, lets requests already being read or handled finish and
+// answers them with "Connection: close", and stops when none are left (or when the drain
+// timeout ends). What a request means is the RequestHandler's business.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "pactum/base/status.h"
+#include "pactum/server/http.h"
+#include "pactum/server/options.h"
+
+namespace pactum::server {
+
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  // Called on an io thread; may block briefly (e.g. a store read).
+  virtual Response Handle(Request& request) = 0;
+  // A request the transport answered itself (400 malformed, 413 too large).
+  virtual void OnTransportError(int status) = 0;
+  virtual void OnConnection(bool opened) = 0;
+};
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, RequestHandler& handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens; fails if the address is taken or invalid.
+  Status Listen();
+  // The bound port (useful when the options asked for port 0).
+  std::uint16_t port() const;
+  // Serves until a graceful shutdown completes. With `handle_signals`, SIGINT and SIGTERM
+  // start that shutdown.
+  void Run(bool handle_signals);
+  // Starts a graceful shutdown; thread-safe and idempotent.
+  void Shutdown();
+
+  struct Impl;  // the io_context, acceptor and sessions (http_server.cc)
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pactum::server

@@ -1,0 +1,60 @@
+#include "pactum/server/router.h"
+
+namespace pactum::server {
+namespace {
+
+std::vector<std::string> Split(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t start = 1;  // paths start with '/'
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    out.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+bool IsParam(const std::string& seg) {
+  return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string pattern, Access access, Handler handler) {
+  Route r{std::move(method), std::move(pattern), std::move(access), std::move(handler), {}};
+  r.segments = Split(r.pattern);
+  routes_.push_back(std::move(r));
+}
+
+Router::Match Router::Find(const std::string& method, const std::string& path,
+                           std::map<std::string, std::string>* params) const {
+  Match m;
+  if (path.empty() || path[0] != '/') return m;
+  const std::vector<std::string> segs = Split(path);
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const Route& r = routes_[i];
+    if (r.segments.size() != segs.size()) continue;
+    std::map<std::string, std::string> found;
+    bool ok = true;
+    for (std::size_t k = 0; k < segs.size() && ok; ++k) {
+      if (IsParam(r.segments[k])) {
+        ok = !segs[k].empty();
+        if (ok) found[r.segments[k].substr(1, r.segments[k].size() - 2)] = segs[k];
+      } else {
+        ok = r.segments[k] == segs[k];
+      }
+    }
+    if (!ok) continue;
+    m.path_exists = true;
+    m.allowed_methods.push_back(r.method);
+    if (r.method == method && m.route == nullptr) {
+      m.route = &r;
+      m.index = i;
+      if (params) *params = std::move(found);
+    }
+  }
+  return m;
+}
+
+}  // namespace pactum::server

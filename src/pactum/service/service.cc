@@ -1,0 +1,166 @@
+#include "pactum/service/service.h"
+
+#include "pactum/base/digest.h"
+#include "pactum/base/encoding.h"
+#include "pactum/base/id.h"
+#include "pactum/store/store.h"
+#include "pactum/store/tenants.h"
+
+namespace pactum::service {
+namespace {
+
+constexpr std::string_view kKeyPrefix = "pk_";
+constexpr std::size_t kSecretBytes = 32;
+constexpr std::size_t kSecretLength = 3 + 43;  // "pk_" + base64url(32 bytes), unpadded
+constexpr std::size_t kShownPrefix = 10;
+
+ApiKey ToApiKey(const store::ApiKeyRow& row) {
+  return ApiKey{row.id, row.tenant_name, row.name, row.prefix, row.scopes, row.created_at,
+                row.revoked_at};
+}
+
+Status ValidateKeyName(std::string_view name) {
+  if (name.empty() || name.size() > 128)
+    return InvalidArgument("a key name must have 1-128 characters", {{"field", "name"}});
+  return Status::Ok();
+}
+
+}  // namespace
+
+Service::Service(std::unique_ptr<store::Store> store, const Clock* clock)
+    : store_(std::move(store)), clock_(clock) {}
+
+Service::~Service() = default;
+
+Result<std::unique_ptr<Service>> Service::Open(const ServiceOptions& options) {
+  PACTUM_ASSIGN_OR_RETURN(auto store, store::Store::Open(options.data_dir));
+  return std::unique_ptr<Service>(new Service(std::move(store), options.clock));
+}
+
+int Service::schema_version() const { return store_->schema_version(); }
+
+Result<IssuedKey> Service::IssueKey(std::string_view tenant_name, bool create_tenant,
+                                    std::string_view name, const std::vector<std::string>& scopes) {
+  PACTUM_TRY(ValidateTenantName(tenant_name));
+  PACTUM_TRY(ValidateKeyName(name));
+  PACTUM_TRY(ValidateScopes(scopes));
+  PACTUM_ASSIGN_OR_RETURN(std::string random, SecureRandomBytes(kSecretBytes));
+  std::string secret = std::string(kKeyPrefix) + Base64UrlEncode(random);
+  IssuedKey issued;
+  issued.secret = secret;
+  const std::int64_t now = UnixMillis(clock_->Now());
+  PACTUM_TRY(store_->Write([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(auto tenant, store::FindTenantByName(db, tenant_name));
+    if (!tenant) {
+      if (!create_tenant)
+        return NotFound("no tenant \"" + std::string(tenant_name) + "\"", {{"field", "tenant"}});
+      tenant = store::TenantRow{NewUuidV7(*clock_), std::string(tenant_name), now};
+      PACTUM_TRY(store::InsertTenant(db, *tenant));
+    }
+    store::ApiKeyRow row;
+    row.id = NewUuidV7(*clock_);
+    row.tenant_id = tenant->id;
+    row.tenant_name = tenant->name;
+    row.name = std::string(name);
+    row.prefix = secret.substr(0, kShownPrefix);
+    row.secret_sha256 = std::string(AsBytes(Sha256(secret)));
+    row.scopes = scopes;
+    row.created_at = now;
+    PACTUM_TRY(store::InsertApiKey(db, row));
+    issued.key = ToApiKey(row);
+    return Status::Ok();
+  }));
+  return issued;
+}
+
+Result<std::optional<IssuedKey>> Service::Bootstrap() {
+  std::int64_t count = 0;
+  PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(count, store::CountApiKeys(db));
+    return Status::Ok();
+  }));
+  if (count > 0) return std::optional<IssuedKey>();
+  PACTUM_ASSIGN_OR_RETURN(IssuedKey key, IssueKey("default", true, "bootstrap admin", {"admin"}));
+  return std::optional<IssuedKey>(std::move(key));
+}
+
+Result<Principal> Service::Authenticate(std::string_view secret) {
+  const Status unknown = Unauthenticated("unknown or revoked API key");
+  if (secret.size() != kSecretLength || secret.substr(0, kKeyPrefix.size()) != kKeyPrefix)
+    return unknown;
+  const Sha256Digest digest = Sha256(secret);
+  std::optional<store::ApiKeyRow> row;
+  PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(row, store::FindApiKeyBySecretHash(db, AsBytes(digest)));
+    return Status::Ok();
+  }));
+  // The lookup is by hash; the final comparison is constant-time regardless.
+  if (!row || !ConstantTimeEqual(row->secret_sha256, AsBytes(digest)) || row->revoked_at)
+    return unknown;
+  return Principal{row->tenant_id, row->tenant_name, row->id, row->name, row->scopes};
+}
+
+Result<IssuedKey> Service::CreateKey(const Principal& caller, std::string_view name,
+                                     const std::vector<std::string>& scopes) {
+  return IssueKey(caller.tenant_name, false, name, scopes);
+}
+
+Result<std::vector<ApiKey>> Service::ListKeys(const Principal& caller) {
+  std::vector<ApiKey> out;
+  PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(auto rows, store::ListApiKeys(db, caller.tenant_id));
+    for (const auto& r : rows) out.push_back(ToApiKey(r));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status Service::RevokeKey(const Principal& caller, std::string_view key_id) {
+  return store_->Write([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(bool revoked, store::RevokeApiKey(db, caller.tenant_id, key_id,
+                                                              UnixMillis(clock_->Now())));
+    // Another tenant's key is indistinguishable from no key at all.
+    if (!revoked)
+      return NotFound("no active API key \"" + std::string(key_id) + "\"", {{"field", "id"}});
+    return Status::Ok();
+  });
+}
+
+Result<IssuedKey> Service::CreateOperatorKey(std::string_view tenant_name, std::string_view name,
+                                             const std::vector<std::string>& scopes) {
+  return IssueKey(tenant_name, true, name, scopes);
+}
+
+Result<std::vector<ApiKey>> Service::ListAllKeys(std::optional<std::string> tenant_name) {
+  std::vector<ApiKey> out;
+  PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
+    std::optional<std::string> tenant_id;
+    if (tenant_name) {
+      PACTUM_ASSIGN_OR_RETURN(auto tenant, store::FindTenantByName(db, *tenant_name));
+      if (!tenant) return NotFound("no tenant \"" + *tenant_name + "\"", {{"field", "tenant"}});
+      tenant_id = tenant->id;
+    }
+    PACTUM_ASSIGN_OR_RETURN(auto rows, store::ListApiKeys(db, tenant_id));
+    for (const auto& r : rows) out.push_back(ToApiKey(r));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status Service::RevokeAnyKey(std::string_view key_id) {
+  return store_->Write([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(bool revoked, store::RevokeApiKey(db, std::nullopt, key_id,
+                                                              UnixMillis(clock_->Now())));
+    if (!revoked) return NotFound("no active API key \"" + std::string(key_id) + "\"");
+    return Status::Ok();
+  });
+}
+
+Status Service::CheckHealth() {
+  return store_->Read([](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT 1"));
+    return st.Step().status();
+  });
+}
+
+}  // namespace pactum::service

@@ -1,0 +1,169 @@
+#include "pactum/store/sqlite.h"
+
+#include <sqlite3.h>
+
+namespace pactum::store {
+namespace {
+
+Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  int primary = rc & 0xFF;
+  if (primary == SQLITE_CONSTRAINT) return Conflict(std::move(msg));
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Unavailable(std::move(msg));
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Corruption(std::move(msg));
+  if (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
+      primary == SQLITE_READONLY || primary == SQLITE_PERM)
+    return IoError(std::move(msg));
+  return Internal(std::move(msg));
+}
+
+}  // namespace
+
+Statement::Statement(Statement&& other) noexcept
+    : stmt_(other.stmt_), db_(other.db_), bind_error_(std::move(other.bind_error_)) {
+  other.stmt_ = nullptr;
+}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    stmt_ = other.stmt_;
+    db_ = other.db_;
+    bind_error_ = std::move(other.bind_error_);
+    other.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+#define PACTUM_SQLITE_BIND(call)                                         \
+  do {                                                                   \
+    int rc_ = (call);                                                    \
+    if (rc_ != SQLITE_OK && bind_error_.ok())                            \
+      bind_error_ = SqliteError(db_, rc_, "bind ?" + std::to_string(index)); \
+    return *this;                                                        \
+  } while (0)
+
+Statement& Statement::Bind(int index, std::int64_t value) {
+  PACTUM_SQLITE_BIND(sqlite3_bind_int64(stmt_, index, value));
+}
+Statement& Statement::Bind(int index, std::string_view text) {
+  PACTUM_SQLITE_BIND(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
+                                         SQLITE_UTF8));
+}
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  PACTUM_SQLITE_BIND(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+}
+Statement& Statement::BindNull(int index) { PACTUM_SQLITE_BIND(sqlite3_bind_null(stmt_, index)); }
+Statement& Statement::Bind(int index, const std::optional<std::int64_t>& value) {
+  return value ? Bind(index, *value) : BindNull(index);
+}
+#undef PACTUM_SQLITE_BIND
+
+Result<bool> Statement::Step() {
+  if (!bind_error_.ok()) return bind_error_;
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(db_, rc, "step");
+}
+
+Status Statement::Run() {
+  for (;;) {
+    PACTUM_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::Ok();
+  }
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_error_ = Status::Ok();
+}
+
+std::int64_t Statement::ColumnInt(int c) const { return sqlite3_column_int64(stmt_, c); }
+
+std::string Statement::ColumnText(int c) const {
+  const auto* p = sqlite3_column_text(stmt_, c);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
+           : std::string();
+}
+
+std::string Statement::ColumnBlob(int c) const {
+  const void* p = sqlite3_column_blob(stmt_, c);
+  return p ? std::string(static_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
+           : std::string();
+}
+
+bool Statement::ColumnIsNull(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+
+std::optional<std::int64_t> Statement::ColumnOptionalInt(int c) const {
+  if (ColumnIsNull(c)) return std::nullopt;
+  return ColumnInt(c);
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(file.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = SqliteError(db, rc, "open " + file.string());
+    sqlite3_close(db);
+    return s;
+  }
+  std::unique_ptr<Connection> conn(new Connection(db));
+  sqlite3_busy_timeout(db, 10'000);
+  PACTUM_TRY(conn->Exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  return conn;
+}
+
+Connection::~Connection() { sqlite3_close_v2(db_); }
+
+Status Connection::Exec(std::string_view sql) {
+  std::string text(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return SqliteError(nullptr, rc, "exec: " + msg).WithContext("sqlite");
+  }
+  return Status::Ok();
+}
+
+Result<Statement> Connection::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
+  return Statement(stmt, db_);
+}
+
+std::int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
+std::int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
+Result<Transaction> Transaction::Begin(Connection& conn) {
+  PACTUM_TRY(conn.Exec("BEGIN IMMEDIATE"));
+  return Transaction(&conn);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept : conn_(other.conn_) {
+  other.conn_ = nullptr;
+}
+
+Transaction::~Transaction() {
+  if (conn_) conn_->Exec("ROLLBACK").IgnoreError();
+}
+
+Status Transaction::Commit() {
+  if (!conn_) return FailedPrecondition("transaction already finished");
+  Status s = conn_->Exec("COMMIT");
+  if (s.ok()) conn_ = nullptr;
+  return s;
+}
+
+}  // namespace pactum::store

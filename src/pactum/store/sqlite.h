@@ -1,0 +1,98 @@
+// A thin, safe layer over one SQLite connection: prepared statements with typed binds and
+// columns, and transactions that roll back unless committed. Every call returns a Status
+// whose message carries SQLite's own text.
+//
+// A Connection is not thread-safe; the Store (store.h) hands them out.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "pactum/base/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace pactum::store {
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Parameters are 1-based, as in SQL text ("?1").
+  Statement& Bind(int index, std::int64_t value);
+  Statement& Bind(int index, std::string_view text);
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindNull(int index);
+  Statement& Bind(int index, const std::optional<std::int64_t>& value);
+
+  // Advances to the next row: true if a row is available, false when done.
+  Result<bool> Step();
+  // Steps to completion, for statements that return no rows.
+  Status Run();
+  // Clears bindings and rewinds, so the statement can run again.
+  void Reset();
+
+  // Columns of the current row, 0-based.
+  std::int64_t ColumnInt(int column) const;
+  std::string ColumnText(int column) const;
+  std::string ColumnBlob(int column) const;
+  bool ColumnIsNull(int column) const;
+  std::optional<std::int64_t> ColumnOptionalInt(int column) const;
+
+ private:
+  friend class Connection;
+  Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  sqlite3_stmt* stmt_ = nullptr;
+  sqlite3* db_ = nullptr;
+  Status bind_error_;  // the first failed Bind, reported by Step
+};
+
+class Connection {
+ public:
+  // Opens (creating if needed) the database file with WAL, synchronous=FULL (a committed
+  // transaction survives power loss: we acknowledge nothing that is not on disk), foreign
+  // keys on, and a busy timeout so concurrent writers wait rather than fail.
+  static Result<std::unique_ptr<Connection>> Open(const std::filesystem::path& file);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one or more statements that return no rows.
+  Status Exec(std::string_view sql);
+  Result<Statement> Prepare(std::string_view sql);
+  // Rows changed by the last INSERT/UPDATE/DELETE.
+  std::int64_t Changes() const;
+  std::int64_t LastInsertRowId() const;
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// Rolls back on destruction unless Commit() succeeded. BEGIN IMMEDIATE takes the write lock
+// up front, so a transaction never fails half-way for lack of it.
+class Transaction {
+ public:
+  static Result<Transaction> Begin(Connection& conn);
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  ~Transaction();
+  Status Commit();
+
+ private:
+  explicit Transaction(Connection* conn) : conn_(conn) {}
+  Connection* conn_;
+};
+
+}  // namespace pactum::store
