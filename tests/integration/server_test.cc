@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "harness.h"
@@ -220,6 +221,23 @@ TEST_F(ServerTest, RestartKeepsKeys) {
   EXPECT_EQ(server_->bootstrap_key(), "") << "only the first start prints a bootstrap key";
   EXPECT_EQ(server_->client().Get("/v1/whoami", admin_).status, 200);
   EXPECT_EQ(server_->client().Get("/v1/whoami", reader).status, 200);
+}
+
+TEST_F(ServerTest, JsonLinesLogging) {
+  StartServer({"--config", WriteConfig("log_format: json\n")});
+  server_->Signal(SIGTERM);
+  ASSERT_EQ(server_->Wait(milliseconds(5'000)), 0);
+  std::istringstream log(server_->Log());
+  int lines = 0;
+  for (std::string line; std::getline(log, line);) {
+    Json j = Json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << "not JSON: " << line;
+    EXPECT_TRUE(j["time"].is_string());
+    EXPECT_TRUE(j["level"].is_string());
+    EXPECT_TRUE(j["msg"].is_string());
+    ++lines;
+  }
+  EXPECT_GE(lines, 2);  // "listening on ..." and "stopped" at least
 }
 
 TEST_F(ServerTest, BadConfigNamesTheLine) {

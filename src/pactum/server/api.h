@@ -3,7 +3,9 @@
 // Handlers talk only to service::Service.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <mutex>
 
 #include "pactum/server/http_server.h"
 #include "pactum/server/metrics.h"
@@ -28,10 +30,14 @@ class Api final : public RequestHandler {
  private:
   void AddRoutes();
   Response Dispatch(const Route& route, Request& request);
+  Status CheckHealth();
 
   service::Service& service_;
   Router router_;
   std::unique_ptr<Metrics> metrics_;
+  std::mutex health_mu_;
+  std::int64_t health_checked_at_ = 0;  // steady clock, ns; 0: never
+  Status health_;
 };
 
 }  // namespace pactum::server

@@ -1,0 +1,45 @@
+# pactum: the two commands are `make run` and `make test`. Everything else is here for
+# developers. Each target installs missing Debian packages first (scripts/install-deps).
+
+BUILD    ?= build/release
+SANITIZE ?= build/sanitize
+JOBS     ?= $(shell nproc)
+LISTEN   ?= 127.0.0.1:7700
+DATA     ?= ./var
+CTEST    := ctest --output-on-failure --timeout 600 -j$(JOBS)
+
+.PHONY: all deps build run test test-sanitize bench format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+# Builds Release and serves the API on $(LISTEN) with its data in $(DATA). The first start on a
+# new data folder prints a bootstrap admin key.
+run: build
+	$(BUILD)/pactum serve --listen $(LISTEN) --data $(DATA)
+
+test: build
+	cd $(BUILD) && $(CTEST)
+
+# The same suite, built with AddressSanitizer and UndefinedBehaviorSanitizer.
+test-sanitize: deps
+	@cmake -S . -B $(SANITIZE) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPACTUM_SANITIZE=ON -DPACTUM_BENCH=OFF >/dev/null
+	@cmake --build $(SANITIZE) -j$(JOBS)
+	cd $(SANITIZE) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $(CTEST)
+
+# Benchmarks (see docs/PERFORMANCE.md).
+bench: build
+	@scripts/install-deps --bench
+	bench/run-all $(BUILD)
+
+format:
+	@git ls-files '*.h' '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf build

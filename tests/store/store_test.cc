@@ -1,0 +1,120 @@
+#include "pactum/store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "pactum/store/tenants.h"
+
+namespace pactum::store {
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  StoreTest()
+      : dir_(std::filesystem::temp_directory_path() /
+             ("pactum-store-" + std::to_string(std::random_device{}()))) {}
+  ~StoreTest() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(StoreTest, AppliesMigrationsOnceAndUsesWal) {
+  auto store = Store::Open(dir_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->schema_version(), Migrations().back().version);
+  std::string mode;
+  std::int64_t sync = -1, applied = 0;
+  ASSERT_TRUE((*store)->Read([&](Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("PRAGMA journal_mode"));
+    PACTUM_TRY(st.Step().status());
+    mode = st.ColumnText(0);
+    PACTUM_ASSIGN_OR_RETURN(auto st2, db.Prepare("PRAGMA synchronous"));
+    PACTUM_TRY(st2.Step().status());
+    sync = st2.ColumnInt(0);
+    PACTUM_ASSIGN_OR_RETURN(auto st3, db.Prepare("SELECT COUNT(*) FROM schema_migrations"));
+    PACTUM_TRY(st3.Step().status());
+    applied = st3.ColumnInt(0);
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(mode, "wal");
+  EXPECT_EQ(sync, 2);  // FULL
+  EXPECT_EQ(applied, static_cast<std::int64_t>(Migrations().size()));
+  store->reset();
+  // Reopening applies nothing twice.
+  auto again = Store::Open(dir_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->schema_version(), Migrations().back().version);
+}
+
+TEST_F(StoreTest, RefusesNewerSchema) {
+  {
+    auto store = Store::Open(dir_);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Write([](Connection& db) {
+      return db.Exec("INSERT INTO schema_migrations VALUES (9999, 'future', 0)");
+    }).ok());
+  }
+  auto store = Store::Open(dir_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("9999"), std::string::npos);
+}
+
+TEST_F(StoreTest, WriteRollsBackOnError) {
+  auto store = Store::Open(dir_);
+  ASSERT_TRUE(store.ok());
+  Status s = (*store)->Write([](Connection& db) -> Status {
+    PACTUM_TRY(InsertTenant(db, {"t1", "one", 1}));
+    return InvalidArgument("changed my mind");
+  });
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  std::vector<TenantRow> tenants;
+  ASSERT_TRUE((*store)->Read([&](Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(tenants, ListTenants(db));
+    return Status::Ok();
+  }).ok());
+  EXPECT_TRUE(tenants.empty());
+}
+
+TEST_F(StoreTest, KeysAreScopedToTheirTenant) {
+  auto store = Store::Open(dir_);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Write([](Connection& db) -> Status {
+    PACTUM_TRY(InsertTenant(db, {"ta", "a", 1}));
+    PACTUM_TRY(InsertTenant(db, {"tb", "b", 1}));
+    PACTUM_TRY(InsertApiKey(db, {"ka", "ta", "", "key a", "pk_a", std::string(32, 'a'), {"read"}, 2, {}}));
+    PACTUM_TRY(InsertApiKey(db, {"kb", "tb", "", "key b", "pk_b", std::string(32, 'b'), {"admin", "read"}, 3, {}}));
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ((*store)->Write([](Connection& db) { return InsertTenant(db, {"tc", "a", 1}); }).code(),
+            Code::kAlreadyExists);
+  ASSERT_TRUE((*store)->Write([](Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(auto a_keys, ListApiKeys(db, std::string("ta")));
+    EXPECT_EQ(a_keys.size(), 1u);
+    EXPECT_EQ(a_keys[0].id, "ka");
+    EXPECT_EQ(a_keys[0].tenant_name, "a");
+    PACTUM_ASSIGN_OR_RETURN(auto all, ListApiKeys(db, std::nullopt));
+    EXPECT_EQ(all.size(), 2u);
+    // Tenant a cannot revoke tenant b's key.
+    PACTUM_ASSIGN_OR_RETURN(bool revoked, RevokeApiKey(db, std::string("ta"), "kb", 5));
+    EXPECT_FALSE(revoked);
+    PACTUM_ASSIGN_OR_RETURN(revoked, RevokeApiKey(db, std::string("tb"), "kb", 5));
+    EXPECT_TRUE(revoked);
+    PACTUM_ASSIGN_OR_RETURN(auto kb, FindApiKeyBySecretHash(db, std::string(32, 'b')));
+    EXPECT_TRUE(kb.has_value());
+    EXPECT_EQ(kb->revoked_at, 5);
+    EXPECT_EQ(kb->scopes, (std::vector<std::string>{"admin", "read"}));
+    return Status::Ok();
+  }).ok());
+}
+
+TEST_F(StoreTest, ErrorsCarrySqliteText) {
+  auto store = Store::Open(dir_);
+  ASSERT_TRUE(store.ok());
+  Status s = (*store)->Read([](Connection& db) { return db.Prepare("SELEC 1").status(); });
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("syntax error"), std::string::npos) << s.message();
+}
+
+}  // namespace
+}  // namespace pactum::store
