@@ -1,12 +1,12 @@
 #include "pactum/base/canonical_json.h"
 
-#include <gtest/gtest.h>
-
 #include <bit>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "pactum/base/encoding.h"
 
@@ -53,11 +53,16 @@ TEST(CanonicalJson, NumbersFollowEcmaScript) {
     std::uint64_t bits;
     const char* want;
   } cases[] = {
-      {0x4340000000000001, "9007199254740994"}, {0x4340000000000002, "9007199254740996"},
-      {0x444b1ae4d6e2ef50, "1e+21"},            {0x3eb0c6f7a0b5ed8d, "0.000001"},
-      {0x3eb0c6f7a0b5ed8c, "9.999999999999997e-7"}, {0x8000000000000000, "0"},
-      {0x0, "0"},                               {0x7fefffffffffffff, "1.7976931348623157e+308"},
-      {0x0000000000000001, "5e-324"},           {0x44b52d02c7e14af6, "1e+23"},
+      {0x4340000000000001, "9007199254740994"},
+      {0x4340000000000002, "9007199254740996"},
+      {0x444b1ae4d6e2ef50, "1e+21"},
+      {0x3eb0c6f7a0b5ed8d, "0.000001"},
+      {0x3eb0c6f7a0b5ed8c, "9.999999999999997e-7"},
+      {0x8000000000000000, "0"},
+      {0x0, "0"},
+      {0x7fefffffffffffff, "1.7976931348623157e+308"},
+      {0x0000000000000001, "5e-324"},
+      {0x44b52d02c7e14af6, "1e+23"},
 
   };
   for (const auto& c : cases)

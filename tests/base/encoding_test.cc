@@ -21,13 +21,13 @@ TEST(Encoding, Base64Rfc4648) {
 }
 
 TEST(Encoding, DecodersAreStrict) {
-  EXPECT_FALSE(Base64Decode("Zg=").ok());     // bad padding
-  EXPECT_FALSE(Base64Decode("Zg").ok());      // unpadded in standard base64
-  EXPECT_FALSE(Base64Decode("Zh==").ok());    // non-zero trailing bits
-  EXPECT_FALSE(Base64Decode("Z!==").ok());    // outside the alphabet
-  EXPECT_FALSE(Base64Decode("Zm9v\n").ok());  // whitespace
-  EXPECT_FALSE(Base64UrlDecode("Zm9+").ok()); // standard alphabet in url form
-  EXPECT_FALSE(Base64UrlDecode("Z").ok());    // truncated
+  EXPECT_FALSE(Base64Decode("Zg=").ok());      // bad padding
+  EXPECT_FALSE(Base64Decode("Zg").ok());       // unpadded in standard base64
+  EXPECT_FALSE(Base64Decode("Zh==").ok());     // non-zero trailing bits
+  EXPECT_FALSE(Base64Decode("Z!==").ok());     // outside the alphabet
+  EXPECT_FALSE(Base64Decode("Zm9v\n").ok());   // whitespace
+  EXPECT_FALSE(Base64UrlDecode("Zm9+").ok());  // standard alphabet in url form
+  EXPECT_FALSE(Base64UrlDecode("Z").ok());     // truncated
   EXPECT_FALSE(HexDecode("abc").ok());
   EXPECT_FALSE(HexDecode("zz").ok());
 }

@@ -1,8 +1,8 @@
 #include "pactum/base/id.h"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 namespace pactum {
 namespace {
@@ -14,9 +14,9 @@ TEST(Id, UuidV7IsWellFormedAndSortable) {
   for (int i = 0; i < 10'000; ++i) {
     std::string id = NewUuidV7(clock);
     ASSERT_TRUE(IsUuid(id)) << id;
-    EXPECT_EQ(id[14], '7');                        // version
+    EXPECT_EQ(id[14], '7');                                          // version
     EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);  // variant 10xx
-    EXPECT_LT(prev, id);                           // strictly increasing, same millisecond
+    EXPECT_LT(prev, id);  // strictly increasing, same millisecond
     prev = id;
     seen.insert(id);
   }

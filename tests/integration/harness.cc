@@ -1,23 +1,22 @@
 #include "harness.h"
 
-#include <arpa/inet.h>
-#include <curl/curl.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <gtest/gtest.h>
-
 #include <cstring>
 #include <fstream>
 #include <random>
 #include <regex>
 #include <sstream>
 #include <thread>
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace pactum::testing {
 namespace {
@@ -39,10 +38,13 @@ size_t WriteHeader(char* data, size_t size, size_t n, void* user) {
   auto colon = line.find(':');
   if (colon != std::string::npos) {
     std::string name = line.substr(0, colon);
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+    while (!value.empty() && (value.front() == ' '))
+      value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n'))
+      value.pop_back();
     (*static_cast<std::map<std::string, std::string>*>(user))[name] = value;
   }
   return size * n;
@@ -70,7 +72,8 @@ Json HttpResult::json() const {
 HttpResult HttpClient::Get(const std::string& path, const std::string& key) const {
   return Send("GET", path, "", key);
 }
-HttpResult HttpClient::Post(const std::string& path, const std::string& body, const std::string& key) const {
+HttpResult HttpClient::Post(const std::string& path, const std::string& body,
+                            const std::string& key) const {
   return Send("POST", path, body, key);
 }
 HttpResult HttpClient::Delete(const std::string& path, const std::string& key) const {
@@ -119,8 +122,8 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::filesystem::path&
     ADD_FAILURE() << "pipe failed";
     return nullptr;
   }
-  std::vector<std::string> args = {PACTUM_BINARY, "serve", "--listen", "127.0.0.1:0", "--data",
-                                   data_dir.string()};
+  std::vector<std::string> args = {PACTUM_BINARY, "serve",  "--listen",
+                                   "127.0.0.1:0", "--data", data_dir.string()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -129,7 +132,8 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::filesystem::path&
     ::dup2(log, STDERR_FILENO);
     ::close(out_pipe[0]);
     std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
+    for (auto& a : args)
+      argv.push_back(a.data());
     argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     _exit(127);
@@ -176,7 +180,9 @@ ServerProcess::~ServerProcess() {
   }
 }
 
-void ServerProcess::Signal(int signo) { ::kill(pid_, signo); }
+void ServerProcess::Signal(int signo) {
+  ::kill(pid_, signo);
+}
 
 bool ServerProcess::Alive() {
   if (pid_ <= 0) return false;
@@ -203,7 +209,9 @@ int ServerProcess::Wait(std::chrono::milliseconds timeout) {
   return -1;
 }
 
-std::string ServerProcess::Log() const { return ReadAll(log_file_); }
+std::string ServerProcess::Log() const {
+  return ReadAll(log_file_);
+}
 
 int RunPactum(const std::vector<std::string>& args, std::string* out, std::string* err) {
   TempDir tmp;
@@ -217,7 +225,8 @@ int RunPactum(const std::vector<std::string>& args, std::string* out, std::strin
     std::vector<std::string> full = {PACTUM_BINARY};
     full.insert(full.end(), args.begin(), args.end());
     std::vector<char*> argv;
-    for (auto& a : full) argv.push_back(a.data());
+    for (auto& a : full)
+      argv.push_back(a.data());
     argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     _exit(127);
@@ -259,7 +268,8 @@ std::string RawConnection::ReadUntilClosed(std::chrono::milliseconds timeout, bo
   *closed = false;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return out;
     pollfd pfd{fd_, POLLIN, 0};
     if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return out;

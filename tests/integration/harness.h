@@ -3,14 +3,14 @@
 // sockets, for misbehaving clients).
 #pragma once
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 #include "pactum/base/status.h"
 
@@ -39,7 +39,8 @@ class HttpClient {
  public:
   explicit HttpClient(std::string base_url) : base_(std::move(base_url)) {}
   HttpResult Get(const std::string& path, const std::string& key = "") const;
-  HttpResult Post(const std::string& path, const std::string& body, const std::string& key = "") const;
+  HttpResult Post(const std::string& path, const std::string& body,
+                  const std::string& key = "") const;
   HttpResult Delete(const std::string& path, const std::string& key = "") const;
   HttpResult Send(const std::string& method, const std::string& path, const std::string& body,
                   const std::string& key) const;

@@ -1,11 +1,10 @@
 // The real `pactum serve` binary, over real HTTP on loopback.
-#include <signal.h>
-
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include <gtest/gtest.h>
+#include <signal.h>
 
 #include "harness.h"
 
@@ -29,7 +28,8 @@ class ServerTest : public ::testing::Test {
   }
   // Creates a key through the API and returns its secret.
   std::string CreateKey(const std::string& admin, const std::string& scopes_json) {
-    auto r = server_->client().Post("/v1/keys", R"({"name":"test","scopes":)" + scopes_json + "}", admin);
+    auto r = server_->client().Post("/v1/keys", R"({"name":"test","scopes":)" + scopes_json + "}",
+                                    admin);
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json().value("secret", "");
   }
@@ -58,12 +58,17 @@ TEST_F(ServerTest, HealthAndMetrics) {
   auto metrics = c.Get("/metrics");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.headers["content-type"].find("text/plain"), std::string::npos);
-  EXPECT_NE(metrics.body.find("pactum_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"),
-            std::string::npos) << metrics.body;
-  EXPECT_NE(metrics.body.find("route=\"/v1/whoami\",method=\"GET\",status=\"401\"} 1"), std::string::npos);
-  EXPECT_NE(metrics.body.find("pactum_http_request_duration_seconds_bucket{route=\"/healthz\",method=\"GET\",le=\"+Inf\"} 1"),
+  EXPECT_NE(metrics.body.find(
+                "pactum_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("route=\"/v1/whoami\",method=\"GET\",status=\"401\"} 1"),
             std::string::npos);
-  EXPECT_NE(metrics.body.find("# TYPE pactum_http_request_duration_seconds histogram"), std::string::npos);
+  EXPECT_NE(metrics.body.find("pactum_http_request_duration_seconds_bucket{route=\"/"
+                              "healthz\",method=\"GET\",le=\"+Inf\"} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find("# TYPE pactum_http_request_duration_seconds histogram"),
+            std::string::npos);
 }
 
 TEST_F(ServerTest, KeysAndScopes) {
@@ -84,8 +89,10 @@ TEST_F(ServerTest, KeysAndScopes) {
   ExpectError(forbidden, 403, "permission_denied");
   EXPECT_EQ(forbidden.json()["error"]["details"]["required_scope"], "admin");
 
-  ExpectError(c.Post("/v1/keys", R"({"name":"x","scopes":["root"]})", admin_), 400, "invalid_argument");
-  ExpectError(c.Post("/v1/keys", R"({"name":"x","scopes":["read"],"extra":1})", admin_), 400, "invalid_argument");
+  ExpectError(c.Post("/v1/keys", R"({"name":"x","scopes":["root"]})", admin_), 400,
+              "invalid_argument");
+  ExpectError(c.Post("/v1/keys", R"({"name":"x","scopes":["read"],"extra":1})", admin_), 400,
+              "invalid_argument");
 
   // Revocation takes effect at once.
   auto listed = c.Get("/v1/keys", admin_).json()["keys"];
@@ -114,7 +121,8 @@ TEST_F(ServerTest, TenantsNeverSeeEachOther) {
   EXPECT_EQ(c.Get("/v1/whoami", acme).json()["tenant"], "acme-soc");
 
   auto default_keys = c.Get("/v1/keys", admin_).json()["keys"];
-  for (const auto& k : default_keys) EXPECT_EQ(k["tenant"], "default");
+  for (const auto& k : default_keys)
+    EXPECT_EQ(k["tenant"], "default");
   auto acme_keys = c.Get("/v1/keys", acme).json()["keys"];
   ASSERT_EQ(acme_keys.size(), 1u);
   EXPECT_EQ(acme_keys[0]["tenant"], "acme-soc");
@@ -147,7 +155,8 @@ TEST_F(ServerTest, BodyLimitIsConfigurable) {
 
 TEST_F(ServerTest, MalformedJsonNamesThePosition) {
   StartServer();
-  auto r = server_->client().Post("/v1/keys", "{\n  \"name\": \"x\",\n  \"scopes\": [\"read\"\n}", admin_);
+  auto r = server_->client().Post("/v1/keys", "{\n  \"name\": \"x\",\n  \"scopes\": [\"read\"\n}",
+                                  admin_);
   ExpectError(r, 400, "invalid_argument");
   Json e = r.json()["error"];
   EXPECT_EQ(e["details"]["line"], 4) << r.body;
@@ -173,7 +182,8 @@ TEST_F(ServerTest, SlowClientIsCutOff) {
   ASSERT_TRUE(slow_headers.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "));
   // A body that never finishes.
   RawConnection slow_body(server_->port());
-  ASSERT_TRUE(slow_body.Send("POST /v1/keys HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"na"));
+  ASSERT_TRUE(
+      slow_body.Send("POST /v1/keys HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"na"));
   const auto start = std::chrono::steady_clock::now();
   bool closed_headers = false, closed_body = false;
   slow_headers.ReadUntilClosed(milliseconds(5'000), &closed_headers);
@@ -188,9 +198,9 @@ TEST_F(ServerTest, SigtermDrainsInFlightRequests) {
   StartServer();
   const std::string body = R"({"name":"drained","scopes":["read"]})";
   RawConnection in_flight(server_->port());
-  ASSERT_TRUE(in_flight.Send("POST /v1/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + admin_ +
-                             "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-                             body.substr(0, 10)));
+  ASSERT_TRUE(in_flight.Send("POST /v1/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                             admin_ + "\r\nContent-Length: " + std::to_string(body.size()) +
+                             "\r\n\r\n" + body.substr(0, 10)));
   RawConnection idle(server_->port());
   ASSERT_TRUE(idle.connected());
   std::this_thread::sleep_for(milliseconds(200));
@@ -244,7 +254,8 @@ TEST_F(ServerTest, BadConfigNamesTheLine) {
   TempDir data;
   std::string out, err;
   std::string config = WriteConfig("listen: 127.0.0.1:0\nmax_body_byte: 5\n");
-  EXPECT_EQ(RunPactum({"serve", "--data", data.path().string(), "--config", config}, &out, &err), 1);
+  EXPECT_EQ(RunPactum({"serve", "--data", data.path().string(), "--config", config}, &out, &err),
+            1);
   EXPECT_NE(err.find(":2: max_body_byte: unknown key"), std::string::npos) << err;
 }
 
@@ -274,10 +285,15 @@ TEST(Cli, KeysLifecycle) {
   std::string out, err;
   const std::string d = data.path().string();
   ASSERT_EQ(RunPactum({"keys", "create", "--data", d, "--tenant", "soc", "--name", "ci", "--scopes",
-                       "read,decide", "--json"}, &out, &err), 0) << err;
+                       "read,decide", "--json"},
+                      &out, &err),
+            0)
+      << err;
   std::string id = Json::parse(out)["id"];
-  EXPECT_EQ(RunPactum({"keys", "create", "--data", d, "--tenant", "soc", "--name", "bad", "--scopes",
-                       "read,sudo"}, &out, &err), 1);
+  EXPECT_EQ(RunPactum({"keys", "create", "--data", d, "--tenant", "soc", "--name", "bad",
+                       "--scopes", "read,sudo"},
+                      &out, &err),
+            1);
   EXPECT_NE(err.find("unknown scope \"sudo\""), std::string::npos) << err;
   ASSERT_EQ(RunPactum({"keys", "list", "--data", d}, &out, &err), 0);
   EXPECT_NE(out.find(id), std::string::npos);

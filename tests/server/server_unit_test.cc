@@ -1,8 +1,8 @@
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <random>
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "pactum/server/api.h"
 #include "pactum/server/metrics.h"
@@ -45,11 +45,15 @@ TEST(Metrics, RendersPrometheusText) {
   m.Record(0, 200, 0.2);
   m.Record(1, 404, 0.0001);
   std::string text = m.Render();
-  EXPECT_NE(text.find("pactum_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 2"), std::string::npos);
+  EXPECT_NE(
+      text.find("pactum_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 2"),
+      std::string::npos);
   EXPECT_NE(text.find("route=\"unmatched\",method=\"\",status=\"404\"} 1"), std::string::npos);
   EXPECT_NE(text.find("le=\"0.00025\"} 1"), std::string::npos);
   EXPECT_NE(text.find("le=\"0.25\"} 2"), std::string::npos);
-  EXPECT_NE(text.find("pactum_http_request_duration_seconds_count{route=\"/healthz\",method=\"GET\"} 2"), std::string::npos);
+  EXPECT_NE(
+      text.find("pactum_http_request_duration_seconds_count{route=\"/healthz\",method=\"GET\"} 2"),
+      std::string::npos);
 }
 
 TEST(Options, ParsesListenAddresses) {
@@ -94,9 +98,11 @@ TEST(OpenApi, DocumentIsInStepWithTheRoutingTable) {
   std::set<std::pair<std::string, std::string>> routes, documented;
   for (const Route& r : api.router().routes()) {
     std::string method = r.method;
-    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : method)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     routes.insert({r.pattern, method});
-    ASSERT_TRUE(doc["paths"].contains(r.pattern)) << "route " << r.pattern << " is not in openapi.json";
+    ASSERT_TRUE(doc["paths"].contains(r.pattern))
+        << "route " << r.pattern << " is not in openapi.json";
     const Json& op = doc["paths"][r.pattern];
     ASSERT_TRUE(op.contains(method)) << r.method << " " << r.pattern << " is not in openapi.json";
     // Public routes say so; the others document the scope they need.
@@ -118,8 +124,11 @@ TEST(Api, ErrorsAlwaysHaveTheSameShape) {
   auto service = service::Service::Open({dir, &SystemClock()});
   ASSERT_TRUE(service.ok());
   Api api(**service);
-  for (auto [method, path] : std::vector<std::pair<std::string, std::string>>{
-           {"GET", "/nope"}, {"GET", "/v1/whoami"}, {"POST", "/healthz"}, {"DELETE", "/v1/keys/x"}}) {
+  for (auto [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", "/nope"},
+                                                        {"GET", "/v1/whoami"},
+                                                        {"POST", "/healthz"},
+                                                        {"DELETE", "/v1/keys/x"}}) {
     Request req;
     req.method = method;
     req.path = path;

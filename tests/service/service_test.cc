@@ -1,9 +1,9 @@
 #include "pactum/service/service.h"
 
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <random>
+
+#include <gtest/gtest.h>
 
 namespace pactum::service {
 namespace {
@@ -11,7 +11,8 @@ namespace {
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("pactum-svc-" + std::to_string(std::random_device{}()));
+    dir_ = std::filesystem::temp_directory_path() /
+           ("pactum-svc-" + std::to_string(std::random_device{}()));
     auto s = Service::Open({dir_, &clock_});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     service_ = std::move(*s);
@@ -71,7 +72,8 @@ TEST_F(ServiceTest, SecretsAreNeverStored) {
 }
 
 TEST_F(ServiceTest, ValidatesInput) {
-  EXPECT_EQ(service_->CreateOperatorKey("Bad Tenant", "x", {"read"}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(service_->CreateOperatorKey("Bad Tenant", "x", {"read"}).status().code(),
+            Code::kInvalidArgument);
   EXPECT_EQ(service_->CreateOperatorKey("soc", "", {"read"}).status().details()["field"], "name");
   auto unknown = service_->CreateOperatorKey("soc", "x", {"read", "root"});
   EXPECT_EQ(unknown.status().details()["field"], "scopes");
@@ -81,7 +83,8 @@ TEST_F(ServiceTest, ValidatesInput) {
 
 TEST_F(ServiceTest, AdminScopeImpliesEveryScope) {
   Principal p{"t", "t", "k", "k", {"admin"}};
-  for (const auto& s : KnownScopes()) EXPECT_TRUE(p.HasScope(s)) << s;
+  for (const auto& s : KnownScopes())
+    EXPECT_TRUE(p.HasScope(s)) << s;
   Principal reader{"t", "t", "k", "k", {"read"}};
   EXPECT_FALSE(reader.HasScope("decide"));
 }

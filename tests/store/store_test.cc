@@ -1,8 +1,8 @@
 #include "pactum/store/store.h"
 
-#include <gtest/gtest.h>
-
 #include <random>
+
+#include <gtest/gtest.h>
 
 #include "pactum/store/tenants.h"
 
@@ -24,18 +24,21 @@ TEST_F(StoreTest, AppliesMigrationsOnceAndUsesWal) {
   EXPECT_EQ((*store)->schema_version(), Migrations().back().version);
   std::string mode;
   std::int64_t sync = -1, applied = 0;
-  ASSERT_TRUE((*store)->Read([&](Connection& db) -> Status {
-    PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("PRAGMA journal_mode"));
-    PACTUM_TRY(st.Step().status());
-    mode = st.ColumnText(0);
-    PACTUM_ASSIGN_OR_RETURN(auto st2, db.Prepare("PRAGMA synchronous"));
-    PACTUM_TRY(st2.Step().status());
-    sync = st2.ColumnInt(0);
-    PACTUM_ASSIGN_OR_RETURN(auto st3, db.Prepare("SELECT COUNT(*) FROM schema_migrations"));
-    PACTUM_TRY(st3.Step().status());
-    applied = st3.ColumnInt(0);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE((*store)
+                  ->Read([&](Connection& db) -> Status {
+                    PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("PRAGMA journal_mode"));
+                    PACTUM_TRY(st.Step().status());
+                    mode = st.ColumnText(0);
+                    PACTUM_ASSIGN_OR_RETURN(auto st2, db.Prepare("PRAGMA synchronous"));
+                    PACTUM_TRY(st2.Step().status());
+                    sync = st2.ColumnInt(0);
+                    PACTUM_ASSIGN_OR_RETURN(auto st3,
+                                            db.Prepare("SELECT COUNT(*) FROM schema_migrations"));
+                    PACTUM_TRY(st3.Step().status());
+                    applied = st3.ColumnInt(0);
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(mode, "wal");
   EXPECT_EQ(sync, 2);  // FULL
   EXPECT_EQ(applied, static_cast<std::int64_t>(Migrations().size()));
@@ -50,9 +53,11 @@ TEST_F(StoreTest, RefusesNewerSchema) {
   {
     auto store = Store::Open(dir_);
     ASSERT_TRUE(store.ok());
-    ASSERT_TRUE((*store)->Write([](Connection& db) {
-      return db.Exec("INSERT INTO schema_migrations VALUES (9999, 'future', 0)");
-    }).ok());
+    ASSERT_TRUE((*store)
+                    ->Write([](Connection& db) {
+                      return db.Exec("INSERT INTO schema_migrations VALUES (9999, 'future', 0)");
+                    })
+                    .ok());
   }
   auto store = Store::Open(dir_);
   ASSERT_FALSE(store.ok());
@@ -69,43 +74,58 @@ TEST_F(StoreTest, WriteRollsBackOnError) {
   });
   EXPECT_EQ(s.code(), Code::kInvalidArgument);
   std::vector<TenantRow> tenants;
-  ASSERT_TRUE((*store)->Read([&](Connection& db) -> Status {
-    PACTUM_ASSIGN_OR_RETURN(tenants, ListTenants(db));
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE((*store)
+                  ->Read([&](Connection& db) -> Status {
+                    PACTUM_ASSIGN_OR_RETURN(tenants, ListTenants(db));
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_TRUE(tenants.empty());
 }
 
 TEST_F(StoreTest, KeysAreScopedToTheirTenant) {
   auto store = Store::Open(dir_);
   ASSERT_TRUE(store.ok());
-  ASSERT_TRUE((*store)->Write([](Connection& db) -> Status {
-    PACTUM_TRY(InsertTenant(db, {"ta", "a", 1}));
-    PACTUM_TRY(InsertTenant(db, {"tb", "b", 1}));
-    PACTUM_TRY(InsertApiKey(db, {"ka", "ta", "", "key a", "pk_a", std::string(32, 'a'), {"read"}, 2, {}}));
-    PACTUM_TRY(InsertApiKey(db, {"kb", "tb", "", "key b", "pk_b", std::string(32, 'b'), {"admin", "read"}, 3, {}}));
-    return Status::Ok();
-  }).ok());
-  EXPECT_EQ((*store)->Write([](Connection& db) { return InsertTenant(db, {"tc", "a", 1}); }).code(),
+  ASSERT_TRUE(
+      (*store)
+          ->Write([](Connection& db) -> Status {
+            PACTUM_TRY(InsertTenant(db, {"ta", "a", 1}));
+            PACTUM_TRY(InsertTenant(db, {"tb", "b", 1}));
+            PACTUM_TRY(InsertApiKey(
+                db, {"ka", "ta", "", "key a", "pk_a", std::string(32, 'a'), {"read"}, 2, {}}));
+            PACTUM_TRY(InsertApiKey(
+                db,
+                {"kb", "tb", "", "key b", "pk_b", std::string(32, 'b'), {"admin", "read"}, 3, {}}));
+            return Status::Ok();
+          })
+          .ok());
+  EXPECT_EQ((*store)
+                ->Write([](Connection& db) {
+                  return InsertTenant(db, {"tc", "a", 1});
+                })
+                .code(),
             Code::kAlreadyExists);
-  ASSERT_TRUE((*store)->Write([](Connection& db) -> Status {
-    PACTUM_ASSIGN_OR_RETURN(auto a_keys, ListApiKeys(db, std::string("ta")));
-    EXPECT_EQ(a_keys.size(), 1u);
-    EXPECT_EQ(a_keys[0].id, "ka");
-    EXPECT_EQ(a_keys[0].tenant_name, "a");
-    PACTUM_ASSIGN_OR_RETURN(auto all, ListApiKeys(db, std::nullopt));
-    EXPECT_EQ(all.size(), 2u);
-    // Tenant a cannot revoke tenant b's key.
-    PACTUM_ASSIGN_OR_RETURN(bool revoked, RevokeApiKey(db, std::string("ta"), "kb", 5));
-    EXPECT_FALSE(revoked);
-    PACTUM_ASSIGN_OR_RETURN(revoked, RevokeApiKey(db, std::string("tb"), "kb", 5));
-    EXPECT_TRUE(revoked);
-    PACTUM_ASSIGN_OR_RETURN(auto kb, FindApiKeyBySecretHash(db, std::string(32, 'b')));
-    EXPECT_TRUE(kb.has_value());
-    EXPECT_EQ(kb->revoked_at, 5);
-    EXPECT_EQ(kb->scopes, (std::vector<std::string>{"admin", "read"}));
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(
+      (*store)
+          ->Write([](Connection& db) -> Status {
+            PACTUM_ASSIGN_OR_RETURN(auto a_keys, ListApiKeys(db, std::string("ta")));
+            EXPECT_EQ(a_keys.size(), 1u);
+            EXPECT_EQ(a_keys[0].id, "ka");
+            EXPECT_EQ(a_keys[0].tenant_name, "a");
+            PACTUM_ASSIGN_OR_RETURN(auto all, ListApiKeys(db, std::nullopt));
+            EXPECT_EQ(all.size(), 2u);
+            // Tenant a cannot revoke tenant b's key.
+            PACTUM_ASSIGN_OR_RETURN(bool revoked, RevokeApiKey(db, std::string("ta"), "kb", 5));
+            EXPECT_FALSE(revoked);
+            PACTUM_ASSIGN_OR_RETURN(revoked, RevokeApiKey(db, std::string("tb"), "kb", 5));
+            EXPECT_TRUE(revoked);
+            PACTUM_ASSIGN_OR_RETURN(auto kb, FindApiKeyBySecretHash(db, std::string(32, 'b')));
+            EXPECT_TRUE(kb.has_value());
+            EXPECT_EQ(kb->revoked_at, 5);
+            EXPECT_EQ(kb->scopes, (std::vector<std::string>{"admin", "read"}));
+            return Status::Ok();
+          })
+          .ok());
 }
 
 TEST_F(StoreTest, ErrorsCarrySqliteText) {

@@ -60,13 +60,27 @@ Status AppendString(std::string_view s, std::string* out) {
   for (char c : s) {
     auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (u < 0x20) {
           static constexpr char kHex[] = "0123456789abcdef";
@@ -84,8 +98,12 @@ Status AppendString(std::string_view s, std::string* out) {
 
 Status Append(const Json& v, std::string* out) {
   switch (v.type()) {
-    case Json::value_t::null: out->append("null"); return Status::Ok();
-    case Json::value_t::boolean: out->append(v.get<bool>() ? "true" : "false"); return Status::Ok();
+    case Json::value_t::null:
+      out->append("null");
+      return Status::Ok();
+    case Json::value_t::boolean:
+      out->append(v.get<bool>() ? "true" : "false");
+      return Status::Ok();
     case Json::value_t::number_integer:
       out->append(EcmaNumberString(static_cast<double>(v.get<std::int64_t>())));
       return Status::Ok();
@@ -98,7 +116,8 @@ Status Append(const Json& v, std::string* out) {
       out->append(EcmaNumberString(d));
       return Status::Ok();
     }
-    case Json::value_t::string: return AppendString(v.get_ref<const std::string&>(), out);
+    case Json::value_t::string:
+      return AppendString(v.get_ref<const std::string&>(), out);
     case Json::value_t::array: {
       out->push_back('[');
       bool first = true;
@@ -138,7 +157,8 @@ Status Append(const Json& v, std::string* out) {
       return Status::Ok();
     }
     case Json::value_t::binary:
-    case Json::value_t::discarded: break;
+    case Json::value_t::discarded:
+      break;
   }
   return InvalidArgument("value has no JSON text form");
 }

@@ -74,7 +74,8 @@ Result<TimePoint> ParseRfc3339(std::string_view s) {
       ++pos;
     }
     if (digits == 0) return bad("empty fraction");
-    for (int k = digits; k < 9; ++k) nanos *= 10;
+    for (int k = digits; k < 9; ++k)
+      nanos *= 10;
   }
   int offset_min = 0;
   if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {

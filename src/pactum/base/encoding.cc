@@ -21,7 +21,9 @@ std::string Encode(std::string_view in, const char* alphabet, bool pad) {
   std::string out;
   out.reserve((in.size() + 2) / 3 * 4);
   std::size_t i = 0;
-  auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(in[k])); };
+  auto byte = [&](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(in[k]));
+  };
   for (; i + 3 <= in.size(); i += 3) {
     std::uint32_t v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
     out.push_back(alphabet[v >> 18 & 63]);
@@ -49,7 +51,8 @@ Result<std::string> Decode(std::string_view in, const char* alphabet, bool paddi
                            const char* name) {
   std::array<int, 256> table;
   table.fill(-1);
-  for (int k = 0; k < 64; ++k) table[static_cast<unsigned char>(alphabet[k])] = k;
+  for (int k = 0; k < 64; ++k)
+    table[static_cast<unsigned char>(alphabet[k])] = k;
   std::size_t len = in.size();
   std::size_t pads = 0;
   while (len > 0 && in[len - 1] == '=' && pads < 2) {
@@ -103,15 +106,22 @@ Result<std::string> HexDecode(std::string_view hex) {
   for (std::size_t i = 0; i < hex.size(); i += 2) {
     int hi = HexValue(hex[i]), lo = HexValue(hex[i + 1]);
     if (hi < 0 || lo < 0)
-      return InvalidArgument("bad hex: invalid character at offset " + std::to_string(hi < 0 ? i : i + 1));
+      return InvalidArgument("bad hex: invalid character at offset " +
+                             std::to_string(hi < 0 ? i : i + 1));
     out.push_back(static_cast<char>(hi << 4 | lo));
   }
   return out;
 }
 
-std::string Base64Encode(std::string_view bytes) { return Encode(bytes, kStd, true); }
-Result<std::string> Base64Decode(std::string_view text) { return Decode(text, kStd, true, "base64"); }
-std::string Base64UrlEncode(std::string_view bytes) { return Encode(bytes, kUrl, false); }
+std::string Base64Encode(std::string_view bytes) {
+  return Encode(bytes, kStd, true);
+}
+Result<std::string> Base64Decode(std::string_view text) {
+  return Decode(text, kStd, true, "base64");
+}
+std::string Base64UrlEncode(std::string_view bytes) {
+  return Encode(bytes, kUrl, false);
+}
 Result<std::string> Base64UrlDecode(std::string_view text) {
   return Decode(text, kUrl, false, "base64url");
 }

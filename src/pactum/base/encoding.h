@@ -9,7 +9,7 @@
 
 namespace pactum {
 
-std::string HexEncode(std::string_view bytes);  // lowercase
+std::string HexEncode(std::string_view bytes);        // lowercase
 Result<std::string> HexDecode(std::string_view hex);  // either case
 
 std::string Base64Encode(std::string_view bytes);  // padded

@@ -34,10 +34,12 @@ std::string NewUuidV7(const Clock& clock) {
     rand_a = seq;
   }
   std::array<std::uint8_t, 16> b{};
-  for (int i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
+  for (int i = 0; i < 6; ++i)
+    b[i] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
   b[6] = static_cast<std::uint8_t>(0x70 | (rand_a >> 8));
   b[7] = static_cast<std::uint8_t>(rand_a & 0xFF);
-  for (int i = 8; i < 16; ++i) b[i] = static_cast<std::uint8_t>(r[static_cast<std::size_t>(i - 6)]);
+  for (int i = 8; i < 16; ++i)
+    b[i] = static_cast<std::uint8_t>(r[static_cast<std::size_t>(i - 6)]);
   b[8] = static_cast<std::uint8_t>(0x80 | (b[8] & 0x3F));
   std::string hex = HexEncode(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +

@@ -1,11 +1,11 @@
 #include "pactum/base/log.h"
 
+#include <memory>
+#include <string>
+
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include <memory>
-#include <string>
 
 #include "pactum/base/clock.h"
 
@@ -45,8 +45,8 @@ Status InitLogging(LogFormat format, std::string_view level) {
   auto lvl = spdlog::level::from_str(std::string(level));
   if (lvl == spdlog::level::off && level != "off")
     return InvalidArgument("unknown log level \"" + std::string(level) + "\"");
-  auto logger = std::make_shared<spdlog::logger>(
-      "pactum", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger =
+      std::make_shared<spdlog::logger>("pactum", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   if (format == LogFormat::kJsonLines) {
     logger->set_formatter(std::make_unique<JsonLinesFormatter>());
   } else {

@@ -4,20 +4,34 @@ namespace pactum {
 
 std::string_view CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "ok";
-    case Code::kInvalidArgument: return "invalid_argument";
-    case Code::kNotFound: return "not_found";
-    case Code::kAlreadyExists: return "already_exists";
-    case Code::kConflict: return "conflict";
-    case Code::kUnauthenticated: return "unauthenticated";
-    case Code::kPermissionDenied: return "permission_denied";
-    case Code::kFailedPrecondition: return "failed_precondition";
-    case Code::kResourceExhausted: return "resource_exhausted";
-    case Code::kDeadlineExceeded: return "deadline_exceeded";
-    case Code::kUnavailable: return "unavailable";
-    case Code::kCorruption: return "corruption";
-    case Code::kIoError: return "io_error";
-    case Code::kInternal: return "internal";
+    case Code::kOk:
+      return "ok";
+    case Code::kInvalidArgument:
+      return "invalid_argument";
+    case Code::kNotFound:
+      return "not_found";
+    case Code::kAlreadyExists:
+      return "already_exists";
+    case Code::kConflict:
+      return "conflict";
+    case Code::kUnauthenticated:
+      return "unauthenticated";
+    case Code::kPermissionDenied:
+      return "permission_denied";
+    case Code::kFailedPrecondition:
+      return "failed_precondition";
+    case Code::kResourceExhausted:
+      return "resource_exhausted";
+    case Code::kDeadlineExceeded:
+      return "deadline_exceeded";
+    case Code::kUnavailable:
+      return "unavailable";
+    case Code::kCorruption:
+      return "corruption";
+    case Code::kIoError:
+      return "io_error";
+    case Code::kInternal:
+      return "internal";
   }
   return "unknown";
 }
@@ -63,17 +77,41 @@ std::string Status::ToString() const {
   return std::string(CodeName(state_->code)) + ": " + state_->message;
 }
 
-Status InvalidArgument(std::string m, Json d) { return {Code::kInvalidArgument, std::move(m), std::move(d)}; }
-Status NotFound(std::string m, Json d) { return {Code::kNotFound, std::move(m), std::move(d)}; }
-Status AlreadyExists(std::string m, Json d) { return {Code::kAlreadyExists, std::move(m), std::move(d)}; }
-Status Conflict(std::string m, Json d) { return {Code::kConflict, std::move(m), std::move(d)}; }
-Status Unauthenticated(std::string m) { return {Code::kUnauthenticated, std::move(m)}; }
-Status PermissionDenied(std::string m, Json d) { return {Code::kPermissionDenied, std::move(m), std::move(d)}; }
-Status FailedPrecondition(std::string m, Json d) { return {Code::kFailedPrecondition, std::move(m), std::move(d)}; }
-Status ResourceExhausted(std::string m, Json d) { return {Code::kResourceExhausted, std::move(m), std::move(d)}; }
-Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
-Status Corruption(std::string m, Json d) { return {Code::kCorruption, std::move(m), std::move(d)}; }
-Status IoError(std::string m) { return {Code::kIoError, std::move(m)}; }
-Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
+Status InvalidArgument(std::string m, Json d) {
+  return {Code::kInvalidArgument, std::move(m), std::move(d)};
+}
+Status NotFound(std::string m, Json d) {
+  return {Code::kNotFound, std::move(m), std::move(d)};
+}
+Status AlreadyExists(std::string m, Json d) {
+  return {Code::kAlreadyExists, std::move(m), std::move(d)};
+}
+Status Conflict(std::string m, Json d) {
+  return {Code::kConflict, std::move(m), std::move(d)};
+}
+Status Unauthenticated(std::string m) {
+  return {Code::kUnauthenticated, std::move(m)};
+}
+Status PermissionDenied(std::string m, Json d) {
+  return {Code::kPermissionDenied, std::move(m), std::move(d)};
+}
+Status FailedPrecondition(std::string m, Json d) {
+  return {Code::kFailedPrecondition, std::move(m), std::move(d)};
+}
+Status ResourceExhausted(std::string m, Json d) {
+  return {Code::kResourceExhausted, std::move(m), std::move(d)};
+}
+Status Unavailable(std::string m) {
+  return {Code::kUnavailable, std::move(m)};
+}
+Status Corruption(std::string m, Json d) {
+  return {Code::kCorruption, std::move(m), std::move(d)};
+}
+Status IoError(std::string m) {
+  return {Code::kIoError, std::move(m)};
+}
+Status Internal(std::string m) {
+  return {Code::kInternal, std::move(m)};
+}
 
 }  // namespace pactum

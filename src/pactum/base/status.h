@@ -96,7 +96,7 @@ Status Internal(std::string message);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     if (std::get<Status>(v_).ok()) v_ = Status(Code::kInternal, "Result built from OK status");
   }
@@ -125,10 +125,10 @@ class [[nodiscard]] Result {
 
 // Returns the status from the enclosing function if `expr` is not OK.
 #define PACTUM_TRY(expr) PACTUM_TRY_IMPL(PACTUM_CONCAT(pactum_try_status_, __COUNTER__), expr)
-#define PACTUM_TRY_IMPL(tmp, expr)  \
-  do {                              \
-    ::pactum::Status tmp = (expr);  \
-    if (!tmp.ok()) return tmp;      \
+#define PACTUM_TRY_IMPL(tmp, expr) \
+  do {                             \
+    ::pactum::Status tmp = (expr); \
+    if (!tmp.ok()) return tmp;     \
   } while (0)
 
 // `lhs = value of expr`, or returns its status from the enclosing function.

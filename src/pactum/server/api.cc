@@ -1,8 +1,8 @@
 #include "pactum/server/api.h"
 
-#include <spdlog/spdlog.h>
-
 #include <chrono>
+
+#include <spdlog/spdlog.h>
 
 #include "pactum/base/clock.h"
 #include "pactum/base/json.h"
@@ -11,12 +11,9 @@ namespace pactum::server {
 namespace {
 
 Json KeyJson(const service::ApiKey& k) {
-  Json j = {{"id", k.id},
-            {"tenant", k.tenant_name},
-            {"name", k.name},
-            {"prefix", k.prefix},
-            {"scopes", k.scopes},
-            {"created_at", FormatRfc3339(FromUnixMillis(k.created_at))},
+  Json j = {{"id", k.id},           {"tenant", k.tenant_name},
+            {"name", k.name},       {"prefix", k.prefix},
+            {"scopes", k.scopes},   {"created_at", FormatRfc3339(FromUnixMillis(k.created_at))},
             {"revoked_at", nullptr}};
   if (k.revoked_at) j["revoked_at"] = FormatRfc3339(FromUnixMillis(*k.revoked_at));
   return j;
@@ -25,22 +22,27 @@ Json KeyJson(const service::ApiKey& k) {
 // Reads a required string field; the error names it.
 Result<std::string> StringField(const Json& body, const char* name) {
   auto it = body.find(name);
-  if (it == body.end()) return InvalidArgument(std::string("missing field \"") + name + "\"", {{"field", name}});
+  if (it == body.end())
+    return InvalidArgument(std::string("missing field \"") + name + "\"", {{"field", name}});
   if (!it->is_string())
-    return InvalidArgument(std::string("field \"") + name + "\" must be a string", {{"field", name}});
+    return InvalidArgument(std::string("field \"") + name + "\" must be a string",
+                           {{"field", name}});
   return it->get<std::string>();
 }
 
 Result<std::vector<std::string>> StringListField(const Json& body, const char* name) {
   auto it = body.find(name);
-  if (it == body.end()) return InvalidArgument(std::string("missing field \"") + name + "\"", {{"field", name}});
+  if (it == body.end())
+    return InvalidArgument(std::string("missing field \"") + name + "\"", {{"field", name}});
   if (!it->is_array())
-    return InvalidArgument(std::string("field \"") + name + "\" must be an array of strings", {{"field", name}});
+    return InvalidArgument(std::string("field \"") + name + "\" must be an array of strings",
+                           {{"field", name}});
   std::vector<std::string> out;
   for (std::size_t i = 0; i < it->size(); ++i) {
     if (!(*it)[i].is_string())
-      return InvalidArgument(std::string("field \"") + name + "[" + std::to_string(i) + "]\" must be a string",
-                             {{"field", std::string(name) + "[" + std::to_string(i) + "]"}});
+      return InvalidArgument(
+          std::string("field \"") + name + "[" + std::to_string(i) + "]\" must be a string",
+          {{"field", std::string(name) + "[" + std::to_string(i) + "]"}});
     out.push_back((*it)[i].get<std::string>());
   }
   return out;
@@ -49,7 +51,8 @@ Result<std::vector<std::string>> StringListField(const Json& body, const char* n
 Status RejectUnknownFields(const Json& body, std::initializer_list<const char*> known) {
   for (auto it = body.begin(); it != body.end(); ++it) {
     bool ok = false;
-    for (const char* k : known) ok = ok || it.key() == k;
+    for (const char* k : known)
+      ok = ok || it.key() == k;
     if (!ok) return InvalidArgument("unknown field \"" + it.key() + "\"", {{"field", it.key()}});
   }
   return Status::Ok();
@@ -60,7 +63,8 @@ Status RejectUnknownFields(const Json& body, std::initializer_list<const char*> 
 Api::Api(service::Service& service) : service_(service) {
   AddRoutes();
   std::vector<Metrics::RouteLabel> labels;
-  for (const Route& r : router_.routes()) labels.push_back({r.method, r.pattern});
+  for (const Route& r : router_.routes())
+    labels.push_back({r.method, r.pattern});
   metrics_ = std::make_unique<Metrics>(std::move(labels));
 }
 
@@ -89,14 +93,16 @@ void Api::AddRoutes() {
     auto keys = service_.ListKeys(*req.principal);
     if (!keys.ok()) return Response::Error(keys.status());
     Json list = Json::array();
-    for (const auto& k : *keys) list.push_back(KeyJson(k));
+    for (const auto& k : *keys)
+      list.push_back(KeyJson(k));
     return Response::Json(200, {{"keys", list}});
   });
 
   router_.Add("POST", "/v1/keys", Access::Scope("admin"), [this](Request& req) {
     auto body = req.JsonBody();
     if (!body.ok()) return Response::Error(body.status());
-    if (!body->is_object()) return Response::Error(InvalidArgument("the body must be a JSON object"));
+    if (!body->is_object())
+      return Response::Error(InvalidArgument("the body must be a JSON object"));
     Status known = RejectUnknownFields(*body, {"name", "scopes"});
     if (!known.ok()) return Response::Error(known);
     auto name = StringField(*body, "name");
@@ -139,14 +145,17 @@ Response Api::Handle(Request& request) {
   std::size_t route_index = router_.routes().size();
   if (match.route == nullptr) {
     if (match.path_exists) {
-      response = Response::Error(Status(Code::kInvalidArgument,
-                                        "method " + request.method + " is not allowed on " + request.path));
+      response =
+          Response::Error(Status(Code::kInvalidArgument, "method " + request.method +
+                                                             " is not allowed on " + request.path));
       response.status = 405;
       std::string allow;
-      for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+      for (const auto& m : match.allowed_methods)
+        allow += (allow.empty() ? "" : ", ") + m;
       response.headers.emplace_back("Allow", allow);
     } else {
-      response = Response::Error(NotFound("no such endpoint: " + request.method + " " + request.path));
+      response =
+          Response::Error(NotFound("no such endpoint: " + request.method + " " + request.path));
     }
   } else {
     route_index = match.index;
@@ -165,7 +174,8 @@ Response Api::Dispatch(const Route& route, Request& request) {
     Response unauthorized;
     if (auth == nullptr || auth->size() <= kBearer.size() ||
         std::string_view(*auth).substr(0, kBearer.size()) != kBearer) {
-      unauthorized = Response::Error(Unauthenticated("missing API key: send Authorization: Bearer pk_..."));
+      unauthorized =
+          Response::Error(Unauthenticated("missing API key: send Authorization: Bearer pk_..."));
     } else {
       auto principal = service_.Authenticate(std::string_view(*auth).substr(kBearer.size()));
       if (!principal.ok()) {
@@ -179,8 +189,9 @@ Response Api::Dispatch(const Route& route, Request& request) {
       return unauthorized;
     }
     if (!route.access.scope.empty() && !request.principal->HasScope(route.access.scope)) {
-      return Response::Error(PermissionDenied("this key lacks the \"" + route.access.scope + "\" scope",
-                                              {{"required_scope", route.access.scope}}));
+      return Response::Error(
+          PermissionDenied("this key lacks the \"" + route.access.scope + "\" scope",
+                           {{"required_scope", route.access.scope}}));
     }
   }
   try {
@@ -192,7 +203,9 @@ Response Api::Dispatch(const Route& route, Request& request) {
   }
 }
 
-void Api::OnTransportError(int status) { metrics_->Record(router_.routes().size(), status, 0); }
+void Api::OnTransportError(int status) {
+  metrics_->Record(router_.routes().size(), status, 0);
+}
 
 void Api::OnConnection(bool opened) {
   if (opened) {

@@ -33,29 +33,39 @@ Response Response::Text(int status, std::string body, std::string content_type) 
 
 Response Response::Error(const Status& status) {
   pactum::Json details = status.details().is_object() ? status.details() : pactum::Json::object();
-  return Json(HttpStatusOf(status.code()),
-              {{"error",
-                {{"code", std::string(CodeName(status.code()))},
-                 {"message", status.message()},
-                 {"details", details}}}});
+  return Json(HttpStatusOf(status.code()), {{"error",
+                                             {{"code", std::string(CodeName(status.code()))},
+                                              {"message", status.message()},
+                                              {"details", details}}}});
 }
 
 int HttpStatusOf(Code code) {
   switch (code) {
-    case Code::kOk: return 200;
-    case Code::kInvalidArgument: return 400;
-    case Code::kUnauthenticated: return 401;
-    case Code::kPermissionDenied: return 403;
-    case Code::kNotFound: return 404;
+    case Code::kOk:
+      return 200;
+    case Code::kInvalidArgument:
+      return 400;
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kPermissionDenied:
+      return 403;
+    case Code::kNotFound:
+      return 404;
     case Code::kAlreadyExists:
-    case Code::kConflict: return 409;
-    case Code::kFailedPrecondition: return 412;
-    case Code::kResourceExhausted: return 413;
-    case Code::kDeadlineExceeded: return 408;
-    case Code::kUnavailable: return 503;
+    case Code::kConflict:
+      return 409;
+    case Code::kFailedPrecondition:
+      return 412;
+    case Code::kResourceExhausted:
+      return 413;
+    case Code::kDeadlineExceeded:
+      return 408;
+    case Code::kUnavailable:
+      return 503;
     case Code::kCorruption:
     case Code::kIoError:
-    case Code::kInternal: return 500;
+    case Code::kInternal:
+      return 500;
   }
   return 500;
 }

@@ -14,11 +14,11 @@
 namespace pactum::server {
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // decoded path, without the query
-  std::map<std::string, std::string> query;   // decoded query parameters
-  std::map<std::string, std::string> params;  // path parameters from the route pattern
-  std::map<std::string, std::string> headers; // lowercase names
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // decoded path, without the query
+  std::map<std::string, std::string> query;    // decoded query parameters
+  std::map<std::string, std::string> params;   // path parameters from the route pattern
+  std::map<std::string, std::string> headers;  // lowercase names
   std::string body;
   std::optional<service::Principal> principal;  // set once authenticated
 

@@ -1,15 +1,15 @@
 #include "pactum/server/http_server.h"
 
-#include <spdlog/spdlog.h>
-
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
 
 namespace pactum::server {
 namespace {
@@ -67,7 +67,8 @@ Status SplitTarget(std::string_view target, Request* req) {
     std::string key, value;
     if (!PercentDecode(pair.substr(0, eq), true, &key) ||
         (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &value)))
-      return InvalidArgument("malformed percent-encoding in the query string", {{"field", "query"}});
+      return InvalidArgument("malformed percent-encoding in the query string",
+                             {{"field", "query"}});
     if (!key.empty()) req->query[key] = value;
     if (amp == std::string_view::npos) break;
     query = query.substr(amp + 1);
@@ -143,10 +144,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(server_.options.max_body_bytes);
     stream_.expires_after(server_.options.header_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              self->OnHeader(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -162,10 +162,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnReadError(beast::error_code ec, const char* phase) {
     if (ec == http::error::body_limit) {
-      return Reject(413, ResourceExhausted(
-                             "request body is larger than the limit of " +
-                                 std::to_string(server_.options.max_body_bytes) + " bytes",
-                             {{"limit_bytes", server_.options.max_body_bytes}}));
+      return Reject(413,
+                    ResourceExhausted("request body is larger than the limit of " +
+                                          std::to_string(server_.options.max_body_bytes) + " bytes",
+                                      {{"limit_bytes", server_.options.max_body_bytes}}));
     }
     if (ec == beast::error::timeout) {
       spdlog::debug("closing connection: {} not received within its timeout", phase);
@@ -190,7 +190,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!target.ok()) return Reject(400, target);
     for (const auto& field : msg) {
       std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char& c : name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       req.headers[name] = std::string(field.value());
     }
     req.body = std::move(msg.body());
@@ -212,17 +213,19 @@ class Session : public std::enable_shared_from_this<Session> {
     res->version(11);
     res->set(http::field::server, "pactum");
     res->set(http::field::content_type, r.content_type);
-    for (const auto& [name, value] : r.headers) res->set(name, value);
+    for (const auto& [name, value] : r.headers)
+      res->set(name, value);
     res->body() = r.body;
     res->keep_alive(keep_alive);
     res->prepare_payload();
     stream_.expires_after(server_.options.body_timeout);
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
-                        if (ec) return self->stream_.close();
-                        if (!keep_alive || self->server_.draining) return self->Close();
-                        self->WaitForRequest();
-                      });
+    http::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec) return self->stream_.close();
+          if (!keep_alive || self->server_.draining) return self->Close();
+          self->WaitForRequest();
+        });
   }
 
   // Half-closes, then discards what the client still sends for a moment before closing.
@@ -239,7 +242,8 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.async_read_some(asio::buffer(scratch_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->linger_bytes_ += n;
-                              if (ec || self->linger_bytes_ > kLingerBytes) return self->stream_.close();
+                              if (ec || self->linger_bytes_ > kLingerBytes)
+                                return self->stream_.close();
                               self->Linger();
                             });
   }
@@ -300,7 +304,8 @@ void HttpServer::Impl::BeginDrain() {
       if (auto s = weak.lock()) live.push_back(std::move(s));
   }
   spdlog::info("shutting down: {} connection(s) to drain", live.size());
-  for (auto& s : live) asio::post(s->executor(), [s] { s->Drain(); });
+  for (auto& s : live)
+    asio::post(s->executor(), [s] { s->Drain(); });
   if (live.empty()) return;
   drain_timer.expires_after(options.drain_timeout);
   drain_timer.async_wait([this](beast::error_code e) {
@@ -318,7 +323,9 @@ HttpServer::~HttpServer() = default;
 Status HttpServer::Listen() {
   beast::error_code ec;
   auto address = asio::ip::make_address(impl_->options.host, ec);
-  if (ec) return InvalidArgument("bad listen host \"" + impl_->options.host + "\"", {{"field", "listen"}});
+  if (ec)
+    return InvalidArgument("bad listen host \"" + impl_->options.host + "\"",
+                           {{"field", "listen"}});
   tcp::endpoint endpoint(address, impl_->options.port);
   auto& acceptor = impl_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
@@ -349,12 +356,15 @@ void HttpServer::Run(bool handle_signals) {
     });
   }
   asio::post(impl.control, [&impl] { impl.Accept(); });
-  int n = impl.options.threads > 0 ? impl.options.threads
-                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int n = impl.options.threads > 0
+              ? impl.options.threads
+              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> threads;
-  for (int i = 1; i < n; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
+  for (int i = 1; i < n; ++i)
+    threads.emplace_back([&impl] { impl.ioc.run(); });
   impl.ioc.run();
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   impl.stopped = true;
 }
 

@@ -1,8 +1,8 @@
 #include "pactum/server/options.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <charconv>
+
+#include <yaml-cpp/yaml.h>
 
 namespace pactum::server {
 
@@ -13,7 +13,8 @@ Status ParseListenAddress(std::string_view text, ServerOptions* options) {
                            {{"field", "listen"}});
   std::string host(text.substr(0, colon));
   std::string_view port_text = text.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (host.empty()) host = "127.0.0.1";
   unsigned port = 0;
   auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);

@@ -16,8 +16,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 7700;
   std::filesystem::path data_dir = "var";
-  int threads = 0;                           // 0: one per core
-  std::size_t max_body_bytes = 1 << 20;      // larger bodies get 413
+  int threads = 0;                                   // 0: one per core
+  std::size_t max_body_bytes = 1 << 20;              // larger bodies get 413
   std::chrono::milliseconds header_timeout{10'000};  // request line + headers must arrive in this
   std::chrono::milliseconds body_timeout{30'000};    // the body must arrive in this
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connections idle longer close

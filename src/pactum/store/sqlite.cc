@@ -35,27 +35,32 @@ Statement& Statement::operator=(Statement&& other) noexcept {
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
-#define PACTUM_SQLITE_BIND(call)                                         \
-  do {                                                                   \
-    int rc_ = (call);                                                    \
-    if (rc_ != SQLITE_OK && bind_error_.ok())                            \
+#define PACTUM_SQLITE_BIND(call)                                             \
+  do {                                                                       \
+    int rc_ = (call);                                                        \
+    if (rc_ != SQLITE_OK && bind_error_.ok())                                \
       bind_error_ = SqliteError(db_, rc_, "bind ?" + std::to_string(index)); \
-    return *this;                                                        \
+    return *this;                                                            \
   } while (0)
 
 Statement& Statement::Bind(int index, std::int64_t value) {
   PACTUM_SQLITE_BIND(sqlite3_bind_int64(stmt_, index, value));
 }
 Statement& Statement::Bind(int index, std::string_view text) {
-  PACTUM_SQLITE_BIND(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                         SQLITE_UTF8));
+  PACTUM_SQLITE_BIND(
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 Statement& Statement::BindBlob(int index, std::string_view bytes) {
-  PACTUM_SQLITE_BIND(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+  PACTUM_SQLITE_BIND(
+      sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
 }
-Statement& Statement::BindNull(int index) { PACTUM_SQLITE_BIND(sqlite3_bind_null(stmt_, index)); }
+Statement& Statement::BindNull(int index) {
+  PACTUM_SQLITE_BIND(sqlite3_bind_null(stmt_, index));
+}
 Statement& Statement::Bind(int index, const std::optional<std::int64_t>& value) {
   return value ? Bind(index, *value) : BindNull(index);
 }
@@ -82,7 +87,9 @@ void Statement::Reset() {
   bind_error_ = Status::Ok();
 }
 
-std::int64_t Statement::ColumnInt(int c) const { return sqlite3_column_int64(stmt_, c); }
+std::int64_t Statement::ColumnInt(int c) const {
+  return sqlite3_column_int64(stmt_, c);
+}
 
 std::string Statement::ColumnText(int c) const {
   const auto* p = sqlite3_column_text(stmt_, c);
@@ -98,7 +105,9 @@ std::string Statement::ColumnBlob(int c) const {
            : std::string();
 }
 
-bool Statement::ColumnIsNull(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+bool Statement::ColumnIsNull(int c) const {
+  return sqlite3_column_type(stmt_, c) == SQLITE_NULL;
+}
 
 std::optional<std::int64_t> Statement::ColumnOptionalInt(int c) const {
   if (ColumnIsNull(c)) return std::nullopt;
@@ -107,9 +116,8 @@ std::optional<std::int64_t> Statement::ColumnOptionalInt(int c) const {
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path& file) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(file.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status s = SqliteError(db, rc, "open " + file.string());
     sqlite3_close(db);
@@ -117,12 +125,14 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path
   }
   std::unique_ptr<Connection> conn(new Connection(db));
   sqlite3_busy_timeout(db, 10'000);
-  PACTUM_TRY(conn->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  PACTUM_TRY(
+      conn->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
   return conn;
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+  sqlite3_close_v2(db_);
+}
 
 Status Connection::Exec(std::string_view sql) {
   std::string text(sql);
@@ -143,8 +153,12 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
   return Statement(stmt, db_);
 }
 
-std::int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
-std::int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t Connection::Changes() const {
+  return sqlite3_changes64(db_);
+}
+std::int64_t Connection::LastInsertRowId() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 
 Result<Transaction> Transaction::Begin(Connection& conn) {
   PACTUM_TRY(conn.Exec("BEGIN IMMEDIATE"));

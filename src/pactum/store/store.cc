@@ -28,7 +28,8 @@ Status Store::Migrate() {
   PACTUM_TRY(writer_->Exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
       " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
-  PACTUM_ASSIGN_OR_RETURN(auto max, writer_->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  PACTUM_ASSIGN_OR_RETURN(
+      auto max, writer_->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
   PACTUM_TRY(max.Step().status());
   int current = static_cast<int>(max.ColumnInt(0));
   const auto& all = Migrations();
@@ -43,8 +44,10 @@ Status Store::Migrate() {
     Status s = writer_->Exec(m.sql);
     if (!s.ok())
       return s.WithContext("migration " + std::to_string(m.version) + " (" + m.name + ")");
-    PACTUM_ASSIGN_OR_RETURN(auto ins, writer_->Prepare(
-        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)"));
+    PACTUM_ASSIGN_OR_RETURN(
+        auto ins,
+        writer_->Prepare(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)"));
     ins.Bind(1, std::int64_t{m.version}).Bind(2, m.name).Bind(3, UnixMillis(SystemClock().Now()));
     PACTUM_TRY(ins.Run());
     PACTUM_TRY(tx.Commit());

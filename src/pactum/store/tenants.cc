@@ -17,7 +17,8 @@ std::string JoinScopes(const std::vector<std::string>& scopes) {
 std::vector<std::string> SplitScopes(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
-  for (std::string s; in >> s;) out.push_back(s);
+  for (std::string s; in >> s;)
+    out.push_back(s);
   return out;
 }
 
@@ -42,15 +43,18 @@ ApiKeyRow ReadKey(const Statement& st) {
 }  // namespace
 
 Status InsertTenant(Connection& db, const TenantRow& row) {
-  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO tenants (id, name, created_at) VALUES (?1, ?2, ?3)"));
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare("INSERT INTO tenants (id, name, created_at) VALUES (?1, ?2, ?3)"));
   st.Bind(1, row.id).Bind(2, row.name).Bind(3, row.created_at);
   Status s = st.Run();
-  if (s.code() == Code::kConflict) return AlreadyExists("tenant \"" + row.name + "\" already exists");
+  if (s.code() == Code::kConflict)
+    return AlreadyExists("tenant \"" + row.name + "\" already exists");
   return s;
 }
 
 Result<std::optional<TenantRow>> FindTenantByName(Connection& db, std::string_view name) {
-  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, name, created_at FROM tenants WHERE name = ?1"));
+  PACTUM_ASSIGN_OR_RETURN(auto st,
+                          db.Prepare("SELECT id, name, created_at FROM tenants WHERE name = ?1"));
   st.Bind(1, name);
   PACTUM_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<TenantRow>();
@@ -58,7 +62,8 @@ Result<std::optional<TenantRow>> FindTenantByName(Connection& db, std::string_vi
 }
 
 Result<std::vector<TenantRow>> ListTenants(Connection& db) {
-  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, name, created_at FROM tenants ORDER BY name"));
+  PACTUM_ASSIGN_OR_RETURN(auto st,
+                          db.Prepare("SELECT id, name, created_at FROM tenants ORDER BY name"));
   std::vector<TenantRow> out;
   for (;;) {
     PACTUM_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -68,9 +73,11 @@ Result<std::vector<TenantRow>> ListTenants(Connection& db) {
 }
 
 Status InsertApiKey(Connection& db, const ApiKeyRow& row) {
-  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "INSERT INTO api_keys (id, tenant_id, name, prefix, secret_sha256, scopes, created_at, "
-      "revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st,
+      db.Prepare(
+          "INSERT INTO api_keys (id, tenant_id, name, prefix, secret_sha256, scopes, created_at, "
+          "revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   st.Bind(1, row.id).Bind(2, row.tenant_id).Bind(3, row.name).Bind(4, row.prefix);
   st.BindBlob(5, row.secret_sha256).Bind(6, JoinScopes(row.scopes)).Bind(7, row.created_at);
   st.Bind(8, row.revoked_at);
@@ -78,8 +85,8 @@ Status InsertApiKey(Connection& db, const ApiKeyRow& row) {
 }
 
 Result<std::optional<ApiKeyRow>> FindApiKeyBySecretHash(Connection& db, std::string_view sha256) {
-  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare(std::string("SELECT ") + kKeyColumns +
-                                             " WHERE k.secret_sha256 = ?1"));
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare(std::string("SELECT ") + kKeyColumns + " WHERE k.secret_sha256 = ?1"));
   st.BindBlob(1, sha256);
   PACTUM_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<ApiKeyRow>();
