@@ -134,7 +134,7 @@ TEST_F(ConformanceTest, ConformanceErrorsNameTheEntityAndAttribute) {
   EXPECT_NE(ErrorOf(User(R"({"name":"a","friends":[{"type":"App::User"}]})"))
                 .find("attribute `friends`[0]"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(User(R"({"name":"a","score":"1.23456"})")).find("invalid decimal literal"),
+  EXPECT_NE(ErrorOf(User(R"({"name":"a","score":"1.23456"})")).find("invalid decimal \"1.23456\""),
             std::string::npos);
   EXPECT_NE(
       ErrorOf(User(R"({"name":"a","score":{"fn":"ip","arg":"1.2.3.4"}})")).find("expected decimal"),
@@ -198,7 +198,7 @@ TEST_F(ConformanceTest, ContextIsCheckedAgainstTheActionContextType) {
   Result<Json> bad_ip =
       NormalizeContext(schema_, view, Json::parse(R"({"authenticated":true,"ip":"1.2.3"})"));
   ASSERT_FALSE(bad_ip.ok());
-  EXPECT_NE(bad_ip.status().message().find("invalid ip literal"), std::string::npos);
+  EXPECT_NE(bad_ip.status().message().find("\"1.2.3\""), std::string::npos);
   EXPECT_FALSE(NormalizeContext(schema_, {{"type", "App::Action"}, {"id", "nope"}}, {}).ok());
   EXPECT_FALSE(NormalizeContext(schema_, view, Json::array()).ok());
   // An absent context is the empty record: fine for an action whose context has no required

@@ -131,7 +131,8 @@ class [[nodiscard]] Result {
     if (!tmp.ok()) return tmp;     \
   } while (0)
 
-// `lhs = value of expr`, or returns its status from the enclosing function.
+// `lhs = value of expr`, or returns its status from the enclosing function. It expands to
+// several statements: wrap it in braces where a single statement is expected.
 #define PACTUM_ASSIGN_OR_RETURN(lhs, expr) \
   PACTUM_ASSIGN_OR_RETURN_IMPL(PACTUM_CONCAT(pactum_result_, __COUNTER__), lhs, expr)
 #define PACTUM_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
