@@ -24,3 +24,22 @@ function(pactum_test name)
   endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT ${T_TIMEOUT} ${T_PROPERTIES})
 endfunction()
+
+# pactum_cedar_corpus(<var>): Cedar's fuzz-generated corpus (../shared/data/cedar/
+# corpus-tests.tar.gz) untarred once into the build folder, never the source tree. Sets <var>
+# to the folder holding corpus-tests/; tests that read it depend on the target cedar_corpus.
+function(pactum_cedar_corpus out_var)
+  set(dir "${CMAKE_BINARY_DIR}/cedar-corpus")
+  set(tarball "${PACTUM_SHARED_DATA}/cedar/corpus-tests.tar.gz")
+  if(NOT TARGET cedar_corpus)
+    add_custom_command(
+      OUTPUT "${dir}/.untarred"
+      COMMAND "${CMAKE_COMMAND}" -E make_directory "${dir}"
+      COMMAND "${CMAKE_COMMAND}" -E chdir "${dir}" "${CMAKE_COMMAND}" -E tar xzf "${tarball}"
+      COMMAND "${CMAKE_COMMAND}" -E touch "${dir}/.untarred"
+      DEPENDS "${tarball}"
+      COMMENT "Untarring the Cedar corpus tests")
+    add_custom_target(cedar_corpus DEPENDS "${dir}/.untarred")
+  endif()
+  set(${out_var} "${dir}" PARENT_SCOPE)
+endfunction()
