@@ -12,5 +12,7 @@ constexpr int kExitUsage = 2;
 
 void RegisterServe(CLI::App& app, int* exit_code);
 void RegisterKeys(CLI::App& app, int* exit_code);
+// `log ...` and `verify FILE`.
+void RegisterLog(CLI::App& app, int* exit_code);
 
 }  // namespace pactum::cli

@@ -18,13 +18,15 @@ std::vector<std::string> SplitComma(const std::string& text) {
 
 std::string JoinScopes(const std::vector<std::string>& scopes) {
   std::string out;
-  for (const auto& s : scopes) out += (out.empty() ? "" : ",") + s;
+  for (const auto& s : scopes)
+    out += (out.empty() ? "" : ",") + s;
   return out;
 }
 
 Json KeyJson(const service::ApiKey& k) {
-  Json j = {{"id", k.id}, {"tenant", k.tenant_name}, {"name", k.name}, {"prefix", k.prefix},
-            {"scopes", k.scopes}, {"created_at", FormatRfc3339(FromUnixMillis(k.created_at))},
+  Json j = {{"id", k.id},           {"tenant", k.tenant_name},
+            {"name", k.name},       {"prefix", k.prefix},
+            {"scopes", k.scopes},   {"created_at", FormatRfc3339(FromUnixMillis(k.created_at))},
             {"revoked_at", nullptr}};
   if (k.revoked_at) j["revoked_at"] = FormatRfc3339(FromUnixMillis(*k.revoked_at));
   return j;
@@ -68,11 +70,13 @@ int List(const KeyFlags& f) {
   if (!keys.ok()) return Fail(keys.status());
   if (f.json) {
     Json list = Json::array();
-    for (const auto& k : *keys) list.push_back(KeyJson(k));
+    for (const auto& k : *keys)
+      list.push_back(KeyJson(k));
     std::cout << list.dump(2) << "\n";
     return 0;
   }
-  std::printf("%-36s  %-16s  %-20s  %-10s  %-8s  %s\n", "ID", "TENANT", "NAME", "PREFIX", "STATUS", "SCOPES");
+  std::printf("%-36s  %-16s  %-20s  %-10s  %-8s  %s\n", "ID", "TENANT", "NAME", "PREFIX", "STATUS",
+              "SCOPES");
   for (const auto& k : *keys) {
     std::printf("%-36s  %-16s  %-20s  %-10s  %-8s  %s\n", k.id.c_str(), k.tenant_name.c_str(),
                 k.name.c_str(), k.prefix.c_str(), k.revoked_at ? "revoked" : "active",
@@ -93,16 +97,20 @@ int Revoke(const KeyFlags& f) {
 
 void RegisterKeys(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<KeyFlags>();
-  CLI::App* keys = app.add_subcommand("keys", "Manage API keys (works on the data folder directly)");
+  CLI::App* keys =
+      app.add_subcommand("keys", "Manage API keys (works on the data folder directly)");
   keys->require_subcommand(1);
 
   std::string scopes_help = "Comma-separated scopes: ";
-  for (const auto& s : service::KnownScopes()) scopes_help += s + " ";
+  for (const auto& s : service::KnownScopes())
+    scopes_help += s + " ";
 
-  CLI::App* create = keys->add_subcommand("create", "Create a key (and its tenant, if new); prints the secret once");
+  CLI::App* create = keys->add_subcommand(
+      "create", "Create a key (and its tenant, if new); prints the secret once");
   create->add_option("--data", flags->data, "Data folder (default ./var)");
   create->add_option("--tenant", flags->tenant, "Tenant name")->required();
-  create->add_option("--name", flags->name, "A name for the key, e.g. who or what uses it")->required();
+  create->add_option("--name", flags->name, "A name for the key, e.g. who or what uses it")
+      ->required();
   create->add_option("--scopes", flags->scopes, scopes_help)->required();
   create->add_flag("--json", flags->json, "Print JSON");
   create->callback([flags, exit_code] { *exit_code = Create(*flags); });

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   });
   pactum::cli::RegisterServe(app, &exit_code);
   pactum::cli::RegisterKeys(app, &exit_code);
+  pactum::cli::RegisterLog(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

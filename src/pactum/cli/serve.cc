@@ -1,8 +1,8 @@
-#include <spdlog/spdlog.h>
-
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+
+#include <spdlog/spdlog.h>
 
 #include "pactum/base/log.h"
 #include "pactum/cli/commands.h"
@@ -50,10 +50,11 @@ int Serve(const ServeFlags& flags) {
   server::Api api(**service);
   server::HttpServer http(options, api);
   if (Status s = http.Listen(); !s.ok()) return fail(s);
+  http.HandleSignals();
 
   const std::string url = "http://" + options.host + ":" + std::to_string(http.port());
-  std::cout << "pactum " << PACTUM_VERSION << " serving " << url << " (data: "
-            << options.data_dir.string() << ")\n";
+  std::cout << "pactum " << PACTUM_VERSION << " serving " << url
+            << " (data: " << options.data_dir.string() << ")\n";
   if (*bootstrap) {
     const std::string& secret = (*bootstrap)->secret;
     std::cout << "bootstrap admin key for tenant \"default\" (shown once; store it now):\n"
@@ -62,7 +63,7 @@ int Serve(const ServeFlags& flags) {
   }
   std::cout.flush();
   spdlog::info("listening on {}", url);
-  http.Run(/*handle_signals=*/true);
+  http.Run();
   spdlog::info("stopped");
   return 0;
 }
@@ -72,9 +73,12 @@ int Serve(const ServeFlags& flags) {
 void RegisterServe(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<ServeFlags>();
   CLI::App* cmd = app.add_subcommand("serve", "Run the HTTP API server");
-  cmd->add_option("--listen", flags->listen, "Address to listen on, HOST:PORT (default 127.0.0.1:7700; port 0 picks a free one)");
+  cmd->add_option(
+      "--listen", flags->listen,
+      "Address to listen on, HOST:PORT (default 127.0.0.1:7700; port 0 picks a free one)");
   cmd->add_option("--data", flags->data, "Data folder holding the SQLite store (default ./var)");
-  cmd->add_option("--config", flags->config, "YAML config file (see docs/OPERATIONS.md)")->check(CLI::ExistingFile);
+  cmd->add_option("--config", flags->config, "YAML config file (see docs/OPERATIONS.md)")
+      ->check(CLI::ExistingFile);
   cmd->callback([flags, exit_code] { *exit_code = Serve(*flags); });
 }
 

@@ -1,5 +1,6 @@
 #include "pactum/server/api.h"
 
+#include <charconv>
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -56,6 +57,25 @@ Status RejectUnknownFields(const Json& body, std::initializer_list<const char*> 
     if (!ok) return InvalidArgument("unknown field \"" + it.key() + "\"", {{"field", it.key()}});
   }
   return Status::Ok();
+}
+
+// A non-negative decimal integer from the query or path; the error names the parameter.
+Result<std::optional<std::uint64_t>> UintParam(const std::map<std::string, std::string>& params,
+                                               const char* name, bool required) {
+  auto it = params.find(name);
+  if (it == params.end() || it->second.empty()) {
+    if (required)
+      return InvalidArgument(std::string("missing parameter \"") + name + "\"", {{"field", name}});
+    return std::optional<std::uint64_t>();
+  }
+  const std::string& text = it->second;
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size())
+    return InvalidArgument(
+        std::string("parameter \"") + name + "\" must be a non-negative integer below 2^64",
+        {{"field", name}});
+  return std::optional<std::uint64_t>(value);
 }
 
 }  // namespace
@@ -123,6 +143,41 @@ void Api::AddRoutes() {
     Status s = service_.RevokeKey(*req.principal, id);
     if (!s.ok()) return Response::Error(s);
     return Response::Json(200, {{"id", id}, {"revoked", true}});
+  });
+  // The transparency log (docs/LOG.md). Checkpoints and proofs carry only hashes and are the
+  // same for every tenant; a leaf's contents are shown to its own tenant only.
+  router_.Add("GET", "/v1/log/checkpoint", Access::Scope("read"), [this](Request&) {
+    auto note = service_.LogCheckpoint();
+    if (!note.ok()) return Response::Error(note.status());
+    return Response::Text(200, *note, "text/plain; charset=utf-8");
+  });
+
+  router_.Add("GET", "/v1/log/proof/inclusion", Access::Scope("read"), [this](Request& req) {
+    auto index = UintParam(req.query, "index", true);
+    if (!index.ok()) return Response::Error(index.status());
+    auto size = UintParam(req.query, "size", false);
+    if (!size.ok()) return Response::Error(size.status());
+    auto bundle = service_.LogInclusionProof(**index, *size);
+    if (!bundle.ok()) return Response::Error(bundle.status());
+    return Response::Json(200, *bundle);
+  });
+
+  router_.Add("GET", "/v1/log/proof/consistency", Access::Scope("read"), [this](Request& req) {
+    auto from = UintParam(req.query, "from", true);
+    if (!from.ok()) return Response::Error(from.status());
+    auto to = UintParam(req.query, "to", false);
+    if (!to.ok()) return Response::Error(to.status());
+    auto bundle = service_.LogConsistencyProof(**from, *to);
+    if (!bundle.ok()) return Response::Error(bundle.status());
+    return Response::Json(200, *bundle);
+  });
+
+  router_.Add("GET", "/v1/log/leaves/{index}", Access::Scope("read"), [this](Request& req) {
+    auto index = UintParam(req.params, "index", true);
+    if (!index.ok()) return Response::Error(index.status());
+    auto leaf = service_.LogLeaf(*req.principal, **index);
+    if (!leaf.ok()) return Response::Error(leaf.status());
+    return Response::Json(200, *leaf);
   });
 }
 

@@ -196,18 +196,17 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     req.body = std::move(msg.body());
     const bool keep_alive = msg.keep_alive();
-    Response resp = server_.handler.Handle(req);
-    Write(resp, keep_alive && !server_.draining);
+    Write(server_.handler.Handle(req), keep_alive && !server_.draining);
   }
 
   void Reject(int status, const Status& error) {
     server_.handler.OnTransportError(status);
     Response resp = Response::Error(error);
     resp.status = status;
-    Write(resp, false);
+    Write(std::move(resp), false);
   }
 
-  void Write(const Response& r, bool keep_alive) {
+  void Write(Response r, bool keep_alive) {
     auto res = std::make_shared<http::response<http::string_body>>();
     res->result(static_cast<unsigned>(r.status));
     res->version(11);
@@ -215,7 +214,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(http::field::content_type, r.content_type);
     for (const auto& [name, value] : r.headers)
       res->set(name, value);
-    res->body() = r.body;
+    res->body() = std::move(r.body);
     res->keep_alive(keep_alive);
     res->prepare_payload();
     stream_.expires_after(server_.options.body_timeout);
@@ -344,17 +343,19 @@ std::uint16_t HttpServer::port() const {
   return ec ? 0 : ep.port();
 }
 
-void HttpServer::Run(bool handle_signals) {
+void HttpServer::HandleSignals() {
   Impl& impl = *impl_;
-  if (handle_signals) {
-    impl.signals.add(SIGINT);
-    impl.signals.add(SIGTERM);
-    impl.signals.async_wait([this](beast::error_code ec, int signo) {
-      if (ec) return;
-      spdlog::info("received signal {}", signo);
-      Shutdown();
-    });
-  }
+  impl.signals.add(SIGINT);
+  impl.signals.add(SIGTERM);
+  impl.signals.async_wait([this](beast::error_code ec, int signo) {
+    if (ec) return;
+    spdlog::info("received signal {}", signo);
+    Shutdown();
+  });
+}
+
+void HttpServer::Run() {
+  Impl& impl = *impl_;
   asio::post(impl.control, [&impl] { impl.Accept(); });
   int n = impl.options.threads > 0
               ? impl.options.threads

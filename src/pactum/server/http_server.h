@@ -37,9 +37,12 @@ class HttpServer {
   Status Listen();
   // The bound port (useful when the options asked for port 0).
   std::uint16_t port() const;
-  // Serves until a graceful shutdown completes. With `handle_signals`, SIGINT and SIGTERM
-  // start that shutdown.
-  void Run(bool handle_signals);
+  // From now on SIGINT and SIGTERM start a graceful shutdown (a signal that arrives before Run
+  // is held until it runs). Call it before announcing the server, so that no signal sent in
+  // reply to the announcement finds the default handler.
+  void HandleSignals();
+  // Serves until a graceful shutdown completes.
+  void Run();
   // Starts a graceful shutdown; thread-safe and idempotent.
   void Shutdown();
 

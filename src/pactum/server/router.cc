@@ -1,5 +1,8 @@
 #include "pactum/server/router.h"
 
+#include <algorithm>
+#include <string_view>
+
 namespace pactum::server {
 namespace {
 
@@ -31,27 +34,31 @@ Router::Match Router::Find(const std::string& method, const std::string& path,
                            std::map<std::string, std::string>* params) const {
   Match m;
   if (path.empty() || path[0] != '/') return m;
-  const std::vector<std::string> segs = Split(path);
+  // Segments as views into `path`: matching allocates nothing until a route matches.
+  std::vector<std::string_view> segs;
+  for (std::size_t start = 1; start <= path.size();) {
+    std::size_t end = std::min(path.find('/', start), path.size());
+    segs.emplace_back(path.data() + start, end - start);
+    start = end + 1;
+  }
   for (std::size_t i = 0; i < routes_.size(); ++i) {
     const Route& r = routes_[i];
     if (r.segments.size() != segs.size()) continue;
-    std::map<std::string, std::string> found;
     bool ok = true;
-    for (std::size_t k = 0; k < segs.size() && ok; ++k) {
-      if (IsParam(r.segments[k])) {
-        ok = !segs[k].empty();
-        if (ok) found[r.segments[k].substr(1, r.segments[k].size() - 2)] = segs[k];
-      } else {
-        ok = r.segments[k] == segs[k];
-      }
-    }
+    for (std::size_t k = 0; k < segs.size() && ok; ++k)
+      ok = IsParam(r.segments[k]) ? !segs[k].empty() : r.segments[k] == segs[k];
     if (!ok) continue;
     m.path_exists = true;
     m.allowed_methods.push_back(r.method);
     if (r.method == method && m.route == nullptr) {
       m.route = &r;
       m.index = i;
-      if (params) *params = std::move(found);
+      if (params) {
+        params->clear();
+        for (std::size_t k = 0; k < segs.size(); ++k)
+          if (IsParam(r.segments[k]))
+            (*params)[r.segments[k].substr(1, r.segments[k].size() - 2)] = std::string(segs[k]);
+      }
     }
   }
   return m;

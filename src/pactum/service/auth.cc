@@ -11,12 +11,14 @@ const std::vector<std::string>& KnownScopes() {
 }
 
 Status ValidateScopes(const std::vector<std::string>& scopes) {
-  if (scopes.empty()) return InvalidArgument("a key needs at least one scope", {{"field", "scopes"}});
+  if (scopes.empty())
+    return InvalidArgument("a key needs at least one scope", {{"field", "scopes"}});
   const auto& known = KnownScopes();
   for (const auto& s : scopes) {
     if (std::find(known.begin(), known.end(), s) == known.end()) {
       std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      for (const auto& k : known)
+        list += (list.empty() ? "" : ", ") + k;
       return InvalidArgument("unknown scope \"" + s + "\" (known: " + list + ")",
                              {{"field", "scopes"}});
     }

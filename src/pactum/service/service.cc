@@ -3,6 +3,7 @@
 #include "pactum/base/digest.h"
 #include "pactum/base/encoding.h"
 #include "pactum/base/id.h"
+#include "pactum/base/json.h"
 #include "pactum/store/store.h"
 #include "pactum/store/tenants.h"
 
@@ -15,8 +16,8 @@ constexpr std::size_t kSecretLength = 3 + 43;  // "pk_" + base64url(32 bytes), u
 constexpr std::size_t kShownPrefix = 10;
 
 ApiKey ToApiKey(const store::ApiKeyRow& row) {
-  return ApiKey{row.id, row.tenant_name, row.name, row.prefix, row.scopes, row.created_at,
-                row.revoked_at};
+  return ApiKey{row.id,     row.tenant_name, row.name,      row.prefix,
+                row.scopes, row.created_at,  row.revoked_at};
 }
 
 Status ValidateKeyName(std::string_view name) {
@@ -27,17 +28,21 @@ Status ValidateKeyName(std::string_view name) {
 
 }  // namespace
 
-Service::Service(std::unique_ptr<store::Store> store, const Clock* clock)
-    : store_(std::move(store)), clock_(clock) {}
+Service::Service(std::unique_ptr<store::Store> store, const Clock* clock,
+                 std::unique_ptr<ledger::Ledger> ledger)
+    : store_(std::move(store)), clock_(clock), ledger_(std::move(ledger)) {}
 
 Service::~Service() = default;
 
 Result<std::unique_ptr<Service>> Service::Open(const ServiceOptions& options) {
   PACTUM_ASSIGN_OR_RETURN(auto store, store::Store::Open(options.data_dir));
-  return std::unique_ptr<Service>(new Service(std::move(store), options.clock));
+  PACTUM_ASSIGN_OR_RETURN(auto log, ledger::Ledger::Open(*store, {options.clock}));
+  return std::unique_ptr<Service>(new Service(std::move(store), options.clock, std::move(log)));
 }
 
-int Service::schema_version() const { return store_->schema_version(); }
+int Service::schema_version() const {
+  return store_->schema_version();
+}
 
 Result<IssuedKey> Service::IssueKey(std::string_view tenant_name, bool create_tenant,
                                     std::string_view name, const std::vector<std::string>& scopes) {
@@ -109,7 +114,8 @@ Result<std::vector<ApiKey>> Service::ListKeys(const Principal& caller) {
   std::vector<ApiKey> out;
   PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
     PACTUM_ASSIGN_OR_RETURN(auto rows, store::ListApiKeys(db, caller.tenant_id));
-    for (const auto& r : rows) out.push_back(ToApiKey(r));
+    for (const auto& r : rows)
+      out.push_back(ToApiKey(r));
     return Status::Ok();
   }));
   return out;
@@ -117,8 +123,8 @@ Result<std::vector<ApiKey>> Service::ListKeys(const Principal& caller) {
 
 Status Service::RevokeKey(const Principal& caller, std::string_view key_id) {
   return store_->Write([&](store::Connection& db) -> Status {
-    PACTUM_ASSIGN_OR_RETURN(bool revoked, store::RevokeApiKey(db, caller.tenant_id, key_id,
-                                                              UnixMillis(clock_->Now())));
+    PACTUM_ASSIGN_OR_RETURN(
+        bool revoked, store::RevokeApiKey(db, caller.tenant_id, key_id, UnixMillis(clock_->Now())));
     // Another tenant's key is indistinguishable from no key at all.
     if (!revoked)
       return NotFound("no active API key \"" + std::string(key_id) + "\"", {{"field", "id"}});
@@ -141,7 +147,8 @@ Result<std::vector<ApiKey>> Service::ListAllKeys(std::optional<std::string> tena
       tenant_id = tenant->id;
     }
     PACTUM_ASSIGN_OR_RETURN(auto rows, store::ListApiKeys(db, tenant_id));
-    for (const auto& r : rows) out.push_back(ToApiKey(r));
+    for (const auto& r : rows)
+      out.push_back(ToApiKey(r));
     return Status::Ok();
   }));
   return out;
@@ -149,8 +156,8 @@ Result<std::vector<ApiKey>> Service::ListAllKeys(std::optional<std::string> tena
 
 Status Service::RevokeAnyKey(std::string_view key_id) {
   return store_->Write([&](store::Connection& db) -> Status {
-    PACTUM_ASSIGN_OR_RETURN(bool revoked, store::RevokeApiKey(db, std::nullopt, key_id,
-                                                              UnixMillis(clock_->Now())));
+    PACTUM_ASSIGN_OR_RETURN(
+        bool revoked, store::RevokeApiKey(db, std::nullopt, key_id, UnixMillis(clock_->Now())));
     if (!revoked) return NotFound("no active API key \"" + std::string(key_id) + "\"");
     return Status::Ok();
   });
@@ -161,6 +168,84 @@ Status Service::CheckHealth() {
     PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT 1"));
     return st.Step().status();
   });
+}
+
+Result<ledger::Receipt> Service::AppendLeaf(std::string_view type, std::string_view tenant,
+                                            Json body) {
+  return ledger_->Append({std::string(type), std::string(tenant), clock_->Now(), std::move(body)});
+}
+
+Result<std::string> Service::LogCheckpoint(std::optional<std::uint64_t> size) {
+  PACTUM_ASSIGN_OR_RETURN(auto checkpoint, ledger_->Checkpoint(size));
+  return checkpoint.note;
+}
+
+Result<Json> Service::LogInclusionProof(std::uint64_t index, std::optional<std::uint64_t> size,
+                                        bool with_leaf) {
+  PACTUM_ASSIGN_OR_RETURN(auto proof, ledger_->ProveInclusion(index, size));
+  std::optional<std::string> data;
+  if (with_leaf) {
+    PACTUM_ASSIGN_OR_RETURN(auto leaf, ledger_->Leaf(index));
+    data = std::move(leaf.data);
+  }
+  return ledger::InclusionBundle(proof, data);
+}
+
+Result<Json> Service::LogConsistencyProof(std::uint64_t from, std::optional<std::uint64_t> to) {
+  PACTUM_ASSIGN_OR_RETURN(auto proof,
+                          ledger_->ProveConsistency(from, to.value_or(ledger_->Size())));
+  return ledger::ConsistencyBundle(proof);
+}
+
+Result<Json> Service::LeafJson(std::uint64_t index, const std::string* tenant) {
+  auto leaf = ledger_->Leaf(index);
+  // One answer for "missing" and "another tenant's": the checkpoint size is public anyway,
+  // but whose leaf it is is not.
+  if ((!leaf.ok() && leaf.status().code() == Code::kNotFound) ||
+      (leaf.ok() && tenant && leaf->tenant != *tenant))
+    return NotFound("no leaf " + std::to_string(index) + " in this tenant", {{"field", "index"}});
+  if (!leaf.ok()) return leaf.status();
+  PACTUM_ASSIGN_OR_RETURN(Json parsed, ParseJson(leaf->data));
+  return Json{{"index", leaf->index}, {"tenant", leaf->tenant},
+              {"type", leaf->type},   {"leaf_hash", Base64Encode(AsBytes(leaf->leaf_hash))},
+              {"data", leaf->data},   {"leaf", std::move(parsed)}};
+}
+
+Result<Json> Service::LogLeaf(const Principal& caller, std::uint64_t index) {
+  return LeafJson(index, &caller.tenant_name);
+}
+
+Result<Json> Service::LogLeafAsOperator(std::uint64_t index) {
+  return LeafJson(index, nullptr);
+}
+
+Result<ledger::VerifyReport> Service::VerifyLog() {
+  return ledger_->Verify();
+}
+
+Status Service::RotateLogKey() {
+  return ledger_->RotateKey();
+}
+
+std::uint64_t Service::LogSize() const {
+  return ledger_->Size();
+}
+
+Result<std::string> Service::LogKeyFile() {
+  std::vector<crypto::NoteVerifier> verifiers = ledger_->Verifiers();
+  PACTUM_ASSIGN_OR_RETURN(std::string pem, verifiers.front().key().ToPem());
+  std::string file = "# pactum log " + ledger_->origin() +
+                     ": current key (PEM), then all keys as note verifier keys\n" + pem;
+  for (const auto& v : verifiers)
+    file += v.ToString() + "\n";
+  return file;
+}
+
+Result<ledger::VerifiedArtifact> VerifyArtifact(std::string_view artifact,
+                                                std::string_view key_file,
+                                                const ledger::VerifyOptions& options) {
+  PACTUM_ASSIGN_OR_RETURN(auto trusted, ledger::ParseTrustedKeys(key_file));
+  return ledger::VerifyArtifact(artifact, trusted, options);
 }
 
 }  // namespace pactum::service

@@ -1,0 +1,626 @@
+#include "pactum/ledger/ledger.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include "pactum/base/canonical_json.h"
+#include "pactum/base/id.h"
+#include "pactum/base/json.h"
+
+namespace pactum::ledger {
+
+using merkle::Hash;
+
+namespace {
+
+// Appends taken into one transaction at most; bounds a batch's memory and latency.
+constexpr std::size_t kMaxBatch = 8192;
+
+Result<Hash> HashFromBlob(std::string_view blob, const std::string& what) {
+  Hash hash{};
+  if (blob.size() != hash.size())
+    return Corruption(what + " has " + std::to_string(blob.size()) + " bytes, not 32");
+  std::memcpy(hash.data(), blob.data(), hash.size());
+  return hash;
+}
+
+std::int64_t ToSql(std::uint64_t value) {
+  return static_cast<std::int64_t>(value);
+}
+
+// Reads stored subtree hashes inside one transaction: level 0 from the leaves, higher levels
+// from log_subtrees.
+class SubtreeReader {
+ public:
+  static Result<SubtreeReader> Prepare(store::Connection& db) {
+    SubtreeReader reader;
+    PACTUM_ASSIGN_OR_RETURN(reader.leaf_,
+                            db.Prepare("SELECT leaf_hash FROM log_leaves WHERE idx = ?1"));
+    PACTUM_ASSIGN_OR_RETURN(
+        reader.node_, db.Prepare("SELECT hash FROM log_subtrees WHERE level = ?1 AND idx = ?2"));
+    return reader;
+  }
+
+  Result<Hash> Get(unsigned level, std::uint64_t index) {
+    store::Statement& stmt = level == 0 ? leaf_ : node_;
+    stmt.Reset();
+    if (level == 0) {
+      stmt.Bind(1, ToSql(index));
+    } else {
+      stmt.Bind(1, std::int64_t{level}).Bind(2, ToSql(index));
+    }
+    PACTUM_ASSIGN_OR_RETURN(bool found, stmt.Step());
+    const std::string what = "stored hash of subtree (level " + std::to_string(level) + ", index " +
+                             std::to_string(index) + ")";
+    if (!found) return Corruption(what + " is missing");
+    return HashFromBlob(stmt.ColumnBlob(0), what);
+  }
+
+  // Looks in `upper` (the ledger's in-memory copy of the highest levels) before the store.
+  merkle::SubtreeHashFn Fn(const Ledger::UpperLevels* upper = nullptr) {
+    return [this, upper](unsigned level, std::uint64_t index) -> Result<Hash> {
+      if (upper != nullptr) {
+        if (auto hash = upper->Find(level, index)) return *hash;
+      }
+      return Get(level, index);
+    };
+  }
+
+ private:
+  store::Statement leaf_;
+  store::Statement node_;
+};
+
+Result<std::string> LoadOrCreateOrigin(store::Store& store, const Clock& clock) {
+  std::string origin;
+  PACTUM_TRY(store.Write([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(
+        auto insert,
+        db.Prepare("INSERT OR IGNORE INTO log_meta (name, value) VALUES ('origin', ?1)"));
+    PACTUM_TRY(insert.Bind(1, "pactum.local/" + NewUuidV7(clock)).Run());
+    PACTUM_ASSIGN_OR_RETURN(auto select,
+                            db.Prepare("SELECT value FROM log_meta WHERE name = 'origin'"));
+    PACTUM_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) return Internal("log origin vanished");
+    origin = select.ColumnText(0);
+    return Status::Ok();
+  }));
+  return origin;
+}
+
+Result<merkle::CompactRange> LoadRange(store::Store& store) {
+  std::uint64_t size = 0;
+  std::vector<Hash> hashes;
+  PACTUM_TRY(store.Read([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(
+        auto count, db.Prepare("SELECT COALESCE(MAX(idx) + 1, 0), COUNT(*) FROM log_leaves"));
+    PACTUM_ASSIGN_OR_RETURN(bool row, count.Step());
+    if (!row) return Internal("no row from COUNT");
+    size = static_cast<std::uint64_t>(count.ColumnInt(0));
+    if (count.ColumnInt(1) != count.ColumnInt(0))
+      return Corruption("the log has " + std::to_string(count.ColumnInt(1)) +
+                        " leaves but its last index is " + std::to_string(count.ColumnInt(0) - 1) +
+                        "; run pactum log verify");
+    PACTUM_ASSIGN_OR_RETURN(auto reader, SubtreeReader::Prepare(db));
+    std::uint64_t start = 0;
+    for (int level = 63; level >= 0; --level) {
+      const std::uint64_t width = std::uint64_t{1} << level;
+      if ((size & width) == 0) continue;
+      PACTUM_ASSIGN_OR_RETURN(Hash h, reader.Get(static_cast<unsigned>(level), start >> level));
+      hashes.push_back(h);
+      start += width;
+    }
+    return Status::Ok();
+  }));
+  return merkle::CompactRange::FromHashes(size, std::move(hashes));
+}
+
+}  // namespace
+
+Result<std::string> LeafData(const LeafEntry& entry) {
+  if (entry.type.empty()) return InvalidArgument("a log leaf needs a type", {{"field", "type"}});
+  if (entry.tenant.empty())
+    return InvalidArgument("a log leaf needs a tenant", {{"field", "tenant"}});
+  Json leaf = {{"type", entry.type},
+               {"tenant", entry.tenant},
+               {"time", FormatRfc3339(entry.time)},
+               {"body", entry.body}};
+  return CanonicalJson(leaf);
+}
+
+struct Ledger::PendingAppend {
+  std::string data;
+  std::string tenant;
+  std::string type;
+  std::int64_t time = 0;
+  Hash leaf_hash{};
+  // Set by the sequencer.
+  bool done = false;
+  Status status;
+  std::uint64_t index = 0;
+  std::condition_variable* wake = nullptr;
+};
+
+Ledger::Ledger(store::Store& store, Options options, std::string origin, LogKeys keys,
+               merkle::CompactRange range, Status damaged)
+    : store_(store),
+      options_(options),
+      origin_(std::move(origin)),
+      damaged_(std::move(damaged)),
+      keys_(std::move(keys)),
+      range_(std::move(range)) {
+  sequencer_ = std::thread([this] { RunSequencer(); });
+}
+
+Ledger::~Ledger() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  work_.notify_all();
+  sequencer_.join();
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(store::Store& store, Options options) {
+  PACTUM_ASSIGN_OR_RETURN(std::string origin, LoadOrCreateOrigin(store, *options.clock));
+  PACTUM_ASSIGN_OR_RETURN(auto keys, LogKeys::Open(store.data_dir(), origin));
+  auto range = LoadRange(store);
+  Status damaged;
+  if (!range.ok()) {
+    if (range.status().code() != Code::kCorruption) return range.status();
+    damaged = Corruption("the stored log is damaged (" + range.status().message() +
+                         "); run pactum log verify");
+    range = merkle::CompactRange();
+  }
+  auto ledger = std::unique_ptr<Ledger>(
+      new Ledger(store, options, std::move(origin), std::move(keys), std::move(*range), damaged));
+  if (damaged.ok()) {
+    PACTUM_TRY(store.Read([&](store::Connection& db) -> Status {
+      PACTUM_ASSIGN_OR_RETURN(auto select, db.Prepare("SELECT level, idx, hash FROM log_subtrees "
+                                                      "WHERE level >= ?1 ORDER BY level, idx"));
+      select.Bind(1, std::int64_t{UpperLevels::kFirstLevel});
+      for (;;) {
+        PACTUM_ASSIGN_OR_RETURN(bool row, select.Step());
+        if (!row) return Status::Ok();
+        PACTUM_ASSIGN_OR_RETURN(Hash hash, HashFromBlob(select.ColumnBlob(2), "subtree hash"));
+        // A gap leaves the rest of the level to the store (where Verify will find the gap).
+        ledger->upper_.Add(static_cast<unsigned>(select.ColumnInt(0)),
+                           static_cast<std::uint64_t>(select.ColumnInt(1)), hash);
+      }
+    }));
+  }
+  return ledger;
+}
+
+Result<Receipt> Ledger::Append(const LeafEntry& entry) {
+  PACTUM_TRY(damaged_);
+  PendingAppend pending;
+  PACTUM_ASSIGN_OR_RETURN(pending.data, LeafData(entry));
+  pending.tenant = entry.tenant;
+  pending.type = entry.type;
+  pending.time = UnixMillis(entry.time);
+  pending.leaf_hash = merkle::HashLeaf(pending.data);
+  std::condition_variable wake;
+  pending.wake = &wake;
+  std::unique_lock lock(mu_);
+  if (stopping_) return Unavailable("the log is closing");
+  queue_.push_back(&pending);
+  work_.notify_one();
+  wake.wait(lock, [&] { return pending.done; });
+  if (!pending.status.ok()) return pending.status;
+  return Receipt{pending.index, pending.leaf_hash};
+}
+
+void Ledger::RunSequencer() {
+  std::vector<PendingAppend*> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, with nothing left to commit
+      while (!queue_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    Status status = CommitBatch(batch);
+    std::lock_guard lock(mu_);
+    for (PendingAppend* p : batch) {
+      p->status = status;
+      p->done = true;
+      p->wake->notify_one();
+    }
+    batch.clear();
+  }
+}
+
+Status Ledger::CommitBatch(std::vector<PendingAppend*>& batch) {
+  struct Node {
+    unsigned level;
+    std::uint64_t index;
+    Hash hash;
+  };
+  std::vector<Node> upper_nodes;
+  merkle::CompactRange range;
+  {
+    std::lock_guard lock(mu_);
+    range = range_;
+  }
+  PACTUM_TRY(store_.Write([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(auto insert_leaf,
+                            db.Prepare("INSERT INTO log_leaves (idx, tenant, type, time, data, "
+                                       "leaf_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    PACTUM_ASSIGN_OR_RETURN(
+        auto insert_node,
+        db.Prepare("INSERT INTO log_subtrees (level, idx, hash) VALUES (?1, ?2, ?3)"));
+    Status node_status;
+    auto store_node = [&](unsigned level, std::uint64_t index, const Hash& hash) {
+      if (level == 0 || !node_status.ok()) return;  // leaf hashes live in log_leaves
+      if (level >= UpperLevels::kFirstLevel) upper_nodes.push_back({level, index, hash});
+      insert_node.Reset();
+      insert_node.Bind(1, std::int64_t{level}).Bind(2, ToSql(index)).BindBlob(3, AsBytes(hash));
+      node_status = insert_node.Run();
+    };
+    for (PendingAppend* p : batch) {
+      p->index = range.size();
+      insert_leaf.Reset();
+      insert_leaf.Bind(1, ToSql(p->index))
+          .Bind(2, p->tenant)
+          .Bind(3, p->type)
+          .Bind(4, p->time)
+          .BindBlob(5, p->data)
+          .BindBlob(6, AsBytes(p->leaf_hash));
+      PACTUM_TRY(insert_leaf.Run());
+      range.Append(p->leaf_hash, store_node);
+      PACTUM_TRY(node_status);
+    }
+    return Status::Ok();
+  }));
+  std::lock_guard lock(mu_);
+  range_ = std::move(range);
+  for (const Node& node : upper_nodes)
+    upper_.Add(node.level, node.index, node.hash);
+  return Status::Ok();
+}
+
+void Ledger::UpperLevels::Add(unsigned level, std::uint64_t index, const Hash& hash) {
+  if (level < kFirstLevel || level >= 64) return;  // no such level in a tree of < 2^64 leaves
+  std::lock_guard lock(mu_);
+  if (levels_.size() <= level - kFirstLevel) levels_.resize(level - kFirstLevel + 1);
+  std::vector<Hash>& nodes = levels_[level - kFirstLevel];
+  if (nodes.size() == index) nodes.push_back(hash);
+}
+
+std::optional<Hash> Ledger::UpperLevels::Find(unsigned level, std::uint64_t index) const {
+  if (level < kFirstLevel) return std::nullopt;
+  std::lock_guard lock(mu_);
+  if (level - kFirstLevel >= levels_.size()) return std::nullopt;
+  const std::vector<Hash>& nodes = levels_[level - kFirstLevel];
+  if (index >= nodes.size()) return std::nullopt;
+  return nodes[index];
+}
+
+std::uint64_t Ledger::Size() const {
+  std::lock_guard lock(mu_);
+  return range_.size();
+}
+
+Result<std::uint64_t> Ledger::CheckSize(std::optional<std::uint64_t> size) const {
+  PACTUM_TRY(damaged_);
+  const std::uint64_t current = Size();
+  if (!size) return current;
+  if (*size > current)
+    return InvalidArgument(
+        "size " + std::to_string(*size) + " is beyond the log's size " + std::to_string(current),
+        {{"field", "size"}});
+  return *size;
+}
+
+Result<SignedCheckpoint> Ledger::SignAndRecord(std::uint64_t size, const Hash& root) {
+  SignedCheckpoint signed_checkpoint;
+  signed_checkpoint.checkpoint = crypto::Checkpoint{origin_, size, root, {}};
+  {
+    std::lock_guard lock(keys_mu_);
+    if (last_checkpoint_ && last_checkpoint_->checkpoint == signed_checkpoint.checkpoint)
+      return *last_checkpoint_;
+    PACTUM_ASSIGN_OR_RETURN(
+        signed_checkpoint.note,
+        crypto::SignCheckpoint(signed_checkpoint.checkpoint, {&keys_.signer(), 1}));
+  }
+  // Recorded so that Verify can hold the stored tree to every root the log has vouched for.
+  bool recorded = false;
+  PACTUM_TRY(store_.Read([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(auto select,
+                            db.Prepare("SELECT 1 FROM log_checkpoints WHERE size = ?1"));
+    select.Bind(1, ToSql(size));
+    PACTUM_ASSIGN_OR_RETURN(recorded, select.Step());
+    return Status::Ok();
+  }));
+  if (!recorded) {
+    PACTUM_TRY(store_.Write([&](store::Connection& db) -> Status {
+      PACTUM_ASSIGN_OR_RETURN(
+          auto insert,
+          db.Prepare("INSERT OR IGNORE INTO log_checkpoints (size, note) VALUES (?1, ?2)"));
+      return insert.Bind(1, ToSql(size)).Bind(2, signed_checkpoint.note).Run();
+    }));
+  }
+  std::lock_guard lock(keys_mu_);
+  last_checkpoint_ = signed_checkpoint;
+  return signed_checkpoint;
+}
+
+Result<SignedCheckpoint> Ledger::Checkpoint(std::optional<std::uint64_t> size) {
+  PACTUM_TRY(damaged_);
+  merkle::CompactRange range;
+  {
+    std::lock_guard lock(mu_);
+    range = range_;
+  }
+  const std::uint64_t n = size.value_or(range.size());
+  if (n > range.size())
+    return InvalidArgument(
+        "size " + std::to_string(n) + " is beyond the log's size " + std::to_string(range.size()),
+        {{"field", "size"}});
+  Hash root{};
+  if (n == range.size()) {
+    root = range.Root();
+  } else {
+    PACTUM_TRY(store_.Read([&](store::Connection& db) -> Status {
+      PACTUM_ASSIGN_OR_RETURN(auto reader, SubtreeReader::Prepare(db));
+      PACTUM_ASSIGN_OR_RETURN(root, merkle::TreeRoot(n, reader.Fn(&upper_)));
+      return Status::Ok();
+    }));
+  }
+  return SignAndRecord(n, root);
+}
+
+Result<merkle::Proof> Ledger::InclusionPath(std::uint64_t index, std::uint64_t size) {
+  PACTUM_ASSIGN_OR_RETURN(std::uint64_t n, CheckSize(size));
+  if (index >= n)
+    return InvalidArgument(
+        "index " + std::to_string(index) + " is not below the tree size " + std::to_string(n),
+        {{"field", "index"}});
+  merkle::Proof path;
+  PACTUM_TRY(store_.Read([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(auto reader, SubtreeReader::Prepare(db));
+    PACTUM_ASSIGN_OR_RETURN(path, merkle::InclusionProof(index, n, reader.Fn(&upper_)));
+    return Status::Ok();
+  }));
+  return path;
+}
+
+Result<merkle::Proof> Ledger::ConsistencyPath(std::uint64_t from, std::uint64_t to) {
+  PACTUM_ASSIGN_OR_RETURN(std::uint64_t n, CheckSize(to));
+  if (from == 0 || from > n)
+    return InvalidArgument(
+        "from must be in [1, to]; got from " + std::to_string(from) + ", to " + std::to_string(n),
+        {{"field", "from"}});
+  merkle::Proof path;
+  PACTUM_TRY(store_.Read([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(auto reader, SubtreeReader::Prepare(db));
+    PACTUM_ASSIGN_OR_RETURN(path, merkle::ConsistencyProof(from, n, reader.Fn(&upper_)));
+    return Status::Ok();
+  }));
+  return path;
+}
+
+Result<InclusionProof> Ledger::ProveInclusion(std::uint64_t index,
+                                              std::optional<std::uint64_t> size) {
+  PACTUM_ASSIGN_OR_RETURN(std::uint64_t n, CheckSize(size));
+  InclusionProof proof;
+  proof.index = index;
+  PACTUM_ASSIGN_OR_RETURN(proof.path, InclusionPath(index, n));
+  PACTUM_ASSIGN_OR_RETURN(auto leaf, Leaf(index));
+  proof.leaf_hash = leaf.leaf_hash;
+  PACTUM_ASSIGN_OR_RETURN(proof.checkpoint, Checkpoint(n));
+  return proof;
+}
+
+Result<ConsistencyProof> Ledger::ProveConsistency(std::uint64_t from, std::uint64_t to) {
+  ConsistencyProof proof;
+  PACTUM_ASSIGN_OR_RETURN(proof.path, ConsistencyPath(from, to));
+  PACTUM_ASSIGN_OR_RETURN(proof.from, Checkpoint(from));
+  PACTUM_ASSIGN_OR_RETURN(proof.to, Checkpoint(to));
+  return proof;
+}
+
+Result<StoredLeaf> Ledger::Leaf(std::uint64_t index) {
+  StoredLeaf leaf;
+  PACTUM_TRY(store_.Read([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(
+        auto select,
+        db.Prepare("SELECT tenant, type, data, leaf_hash FROM log_leaves WHERE idx = ?1"));
+    select.Bind(1, ToSql(index));
+    PACTUM_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) return NotFound("no leaf at index " + std::to_string(index), {{"field", "index"}});
+    leaf.index = index;
+    leaf.tenant = select.ColumnText(0);
+    leaf.type = select.ColumnText(1);
+    leaf.data = select.ColumnBlob(2);
+    PACTUM_ASSIGN_OR_RETURN(leaf.leaf_hash, HashFromBlob(select.ColumnBlob(3), "leaf hash"));
+    return Status::Ok();
+  }));
+  return leaf;
+}
+
+namespace {
+
+// Why stored leaf data is not what an append would have written, or empty.
+std::string CheckLeafData(std::string_view data, std::string_view tenant, std::string_view type,
+                          std::int64_t time) {
+  auto canonical = CanonicalizeJsonText(data);
+  if (!canonical.ok()) return "its data is not JSON: " + canonical.status().message();
+  if (*canonical != data) return "its data is not in canonical form";
+  auto leaf = ParseJson(data);
+  if (!leaf.ok() || !leaf->is_object() || leaf->size() != 4 || !leaf->contains("body"))
+    return "its data is not a {type, tenant, time, body} object";
+  const Json& j = *leaf;
+  if (!j["type"].is_string() || j["type"].get<std::string>() != type)
+    return "its type column differs from its data";
+  if (!j["tenant"].is_string() || j["tenant"].get<std::string>() != tenant)
+    return "its tenant column differs from its data";
+  if (!j["time"].is_string()) return "its time is not a string";
+  auto parsed = ParseRfc3339(j["time"].get<std::string>());
+  if (!parsed.ok() || UnixMillis(*parsed) != time) return "its time column differs from its data";
+  return "";
+}
+
+}  // namespace
+
+Result<VerifyReport> Ledger::Verify() {
+  VerifyReport report;
+  std::vector<crypto::NoteVerifier> verifiers = Verifiers();
+  PACTUM_TRY(store_.Read([&](store::Connection& db) -> Status {
+    auto fail = [&](std::uint64_t index, std::string problem) {
+      if (report.ok()) {
+        report.first_bad_index = index;
+        report.problem = std::move(problem);
+      }
+    };
+    // Every recorded checkpoint must be a valid note of this log before its root is trusted.
+    std::map<std::uint64_t, Hash> roots;
+    {
+      PACTUM_ASSIGN_OR_RETURN(auto select,
+                              db.Prepare("SELECT size, note FROM log_checkpoints ORDER BY size"));
+      for (;;) {
+        PACTUM_ASSIGN_OR_RETURN(bool row, select.Step());
+        if (!row) break;
+        const auto size = static_cast<std::uint64_t>(select.ColumnInt(0));
+        auto opened = crypto::OpenCheckpoint(select.ColumnText(1), origin_, verifiers);
+        if (!opened.ok() || opened->size != size) {
+          fail(size == 0 ? 0 : size - 1,
+               "the checkpoint recorded at size " + std::to_string(size) + " does not verify" +
+                   (opened.ok() ? ": it is for size " + std::to_string(opened->size)
+                                : ": " + opened.status().message()));
+          return Status::Ok();
+        }
+        roots[size] = opened->root;
+      }
+    }
+
+    // One cursor per level over the stored subtree hashes, consumed in the order the
+    // recomputation completes them (increasing index within a level).
+    std::vector<store::Statement> levels;
+    std::vector<bool> level_exhausted;
+    auto cursor = [&](unsigned level) -> Result<store::Statement*> {
+      while (levels.size() <= level) {
+        PACTUM_ASSIGN_OR_RETURN(
+            auto stmt,
+            db.Prepare("SELECT idx, hash FROM log_subtrees WHERE level = ?1 ORDER BY idx"));
+        stmt.Bind(1, static_cast<std::int64_t>(levels.size()));
+        levels.push_back(std::move(stmt));
+        level_exhausted.push_back(false);
+      }
+      return &levels[level];
+    };
+
+    merkle::CompactRange range;
+    std::uint64_t verified_up_to = 0;  // leaves before this index matched a recorded checkpoint
+    Status node_status;
+    auto check_node = [&](unsigned level, std::uint64_t index, const Hash& hash) {
+      if (level == 0 || !node_status.ok() || !report.ok()) return;
+      const std::uint64_t first = index << level;
+      const std::string where = "the stored hash of subtree (level " + std::to_string(level) +
+                                ", index " + std::to_string(index) + ") over leaves [" +
+                                std::to_string(first) + ", " +
+                                std::to_string((index + 1) << level) + ")";
+      auto stmt = cursor(level);
+      if (!stmt.ok()) {
+        node_status = stmt.status();
+        return;
+      }
+      auto row = (*stmt)->Step();
+      if (!row.ok()) {
+        node_status = row.status();
+        return;
+      }
+      if (!*row) {
+        level_exhausted[level] = true;
+        return fail(first, where + " is missing");
+      }
+      if (static_cast<std::uint64_t>((*stmt)->ColumnInt(0)) != index)
+        return fail(first, where + " is missing (found index " +
+                               std::to_string((*stmt)->ColumnInt(0)) + ")");
+      if ((*stmt)->ColumnBlob(1) != AsBytes(hash))
+        fail(first, where + " differs from the recomputed hash");
+    };
+
+    PACTUM_ASSIGN_OR_RETURN(
+        auto leaves,
+        db.Prepare("SELECT idx, tenant, type, time, data, leaf_hash FROM log_leaves ORDER BY idx"));
+    for (;;) {
+      PACTUM_ASSIGN_OR_RETURN(bool row, leaves.Step());
+      if (!row) break;
+      const std::uint64_t expected = range.size();
+      const auto idx = static_cast<std::uint64_t>(leaves.ColumnInt(0));
+      if (idx != expected) {
+        fail(expected, "leaf " + std::to_string(expected) +
+                           " is missing (the next stored leaf is " + std::to_string(idx) + ")");
+        break;
+      }
+      const std::string data = leaves.ColumnBlob(4);
+      const Hash hash = merkle::HashLeaf(data);
+      if (leaves.ColumnBlob(5) != AsBytes(hash)) {
+        fail(idx, "leaf " + std::to_string(idx) + ": its stored hash does not match its data");
+        break;
+      }
+      std::string problem =
+          CheckLeafData(data, leaves.ColumnText(1), leaves.ColumnText(2), leaves.ColumnInt(3));
+      if (!problem.empty()) {
+        fail(idx, "leaf " + std::to_string(idx) + ": " + problem);
+        break;
+      }
+      range.Append(hash, check_node);
+      PACTUM_TRY(node_status);
+      if (!report.ok()) break;
+      if (auto it = roots.find(range.size()); it != roots.end()) {
+        if (range.Root() != it->second) {
+          fail(verified_up_to,
+               "the root of the first " + std::to_string(range.size()) +
+                   " leaves differs from the signed checkpoint of that size; leaves from " +
+                   std::to_string(verified_up_to) + " on were rewritten");
+          break;
+        }
+        verified_up_to = range.size();
+        ++report.checkpoints_checked;
+      }
+    }
+    report.size = range.size();
+    if (!report.ok()) return Status::Ok();
+    if (!roots.empty() && roots.rbegin()->first > range.size()) {
+      fail(range.size(), "a checkpoint of size " + std::to_string(roots.rbegin()->first) +
+                             " was signed but only " + std::to_string(range.size()) +
+                             " leaves are stored");
+      return Status::Ok();
+    }
+    // Stored subtrees the leaves do not account for.
+    for (unsigned level = 1; level < 64; ++level) {
+      PACTUM_ASSIGN_OR_RETURN(store::Statement * stmt, cursor(level));
+      if (level_exhausted[level]) continue;
+      PACTUM_ASSIGN_OR_RETURN(bool extra, stmt->Step());
+      if (extra) {
+        const auto index = static_cast<std::uint64_t>(stmt->ColumnInt(0));
+        fail(std::min(index << level, range.size()),
+             "a subtree hash is stored at level " + std::to_string(level) + ", index " +
+                 std::to_string(index) + " that no stored leaves complete");
+        break;
+      }
+    }
+    return Status::Ok();
+  }));
+  return report;
+}
+
+Status Ledger::RotateKey() {
+  std::lock_guard lock(keys_mu_);
+  last_checkpoint_.reset();
+  return keys_.Rotate();
+}
+
+std::vector<crypto::NoteVerifier> Ledger::Verifiers() const {
+  std::lock_guard lock(keys_mu_);
+  return keys_.verifiers();
+}
+
+}  // namespace pactum::ledger

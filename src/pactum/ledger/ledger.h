@@ -1,0 +1,185 @@
+// The transparency log (DESIGN §7): an append-only Merkle tree of leaves on the store.
+//
+// A leaf is the RFC 8785 canonical JSON of {"type", "tenant", "time", "body"} (time in RFC 3339
+// UTC); it is hashed as RFC 6962 prescribes. Append returns only once its leaf is committed
+// to disk. Concurrent appends are sequenced by one writer thread that takes every pending
+// append into one transaction (group commit), so they share one fsync.
+//
+// Each transaction stores its leaves and the hashes of every complete subtree they complete,
+// so a proof costs O(log n) reads and the in-memory compact range is recovered at open from
+// O(log n) stored hashes. Checkpoints are C2SP signed notes under the origin
+// "pactum.local/<install id>"; every checkpoint handed out is recorded, and Verify recomputes
+// every hash from the stored leaf data and checks it against those records.
+//
+// Thread-safe. One process appends to a data folder at a time: a second appender's batches
+// collide on the leaf index and fail (rolled back, nothing half-written), they do not fork the
+// tree. Reading, proving and checkpointing from other processes is safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pactum/base/clock.h"
+#include "pactum/base/status.h"
+#include "pactum/crypto/checkpoint.h"
+#include "pactum/ledger/log_keys.h"
+#include "pactum/merkle/compact_range.h"
+#include "pactum/merkle/proof.h"
+#include "pactum/store/store.h"
+
+namespace pactum::ledger {
+
+struct LeafEntry {
+  std::string type;    // e.g. "pact.version"; non-empty
+  std::string tenant;  // the tenant the leaf belongs to; non-empty
+  TimePoint time;
+  Json body = Json::object();
+};
+
+// The canonical leaf data of `entry` (what is hashed and stored).
+Result<std::string> LeafData(const LeafEntry& entry);
+
+struct Receipt {
+  std::uint64_t index = 0;
+  merkle::Hash leaf_hash{};
+};
+
+struct StoredLeaf {
+  std::uint64_t index = 0;
+  std::string tenant;
+  std::string type;
+  std::string data;  // the canonical JSON, as hashed
+  merkle::Hash leaf_hash{};
+};
+
+struct SignedCheckpoint {
+  crypto::Checkpoint checkpoint;
+  std::string note;  // the signed note text
+};
+
+struct InclusionProof {
+  std::uint64_t index = 0;
+  merkle::Hash leaf_hash{};
+  merkle::Proof path;
+  SignedCheckpoint checkpoint;  // at the proof's tree size
+};
+
+struct ConsistencyProof {
+  merkle::Proof path;
+  SignedCheckpoint from;
+  SignedCheckpoint to;
+};
+
+// What Verify found. ok() when first_bad_index is unset.
+struct VerifyReport {
+  std::uint64_t size = 0;
+  std::uint64_t checkpoints_checked = 0;
+  std::optional<std::uint64_t> first_bad_index;
+  std::string problem;  // why that index is bad
+  bool ok() const { return !first_bad_index.has_value(); }
+};
+
+class Ledger {
+ public:
+  struct Options {
+    const Clock* clock = &SystemClock();
+  };
+
+  // Opens the log on `store` (its keys live in the store's data folder) and starts the
+  // sequencer. `store` must outlive the ledger. A log whose stored tree cannot be resumed
+  // (missing leaves or hashes) still opens, so that Verify can say what is wrong; everything
+  // else then fails with kCorruption.
+  static Result<std::unique_ptr<Ledger>> Open(store::Store& store, Options options);
+  static Result<std::unique_ptr<Ledger>> Open(store::Store& store) {
+    return Open(store, Options());
+  }
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Appends the leaf and waits until it is durable. An empty type or tenant is rejected.
+  Result<Receipt> Append(const LeafEntry& entry);
+
+  // The number of durable leaves.
+  std::uint64_t Size() const;
+
+  // A signed checkpoint of the whole log, or of its first `size` leaves (size <= Size()).
+  Result<SignedCheckpoint> Checkpoint(std::optional<std::uint64_t> size = std::nullopt);
+
+  // The inclusion proof of leaf `index` in the tree of `size` leaves (default: the whole log).
+  Result<InclusionProof> ProveInclusion(std::uint64_t index,
+                                        std::optional<std::uint64_t> size = std::nullopt);
+  // The consistency proof between the trees of `from` and `to` leaves (0 < from <= to).
+  Result<ConsistencyProof> ProveConsistency(std::uint64_t from, std::uint64_t to);
+
+  // The proofs alone, without the checkpoints they verify against (RFC 9162 PATH and PROOF).
+  Result<merkle::Proof> InclusionPath(std::uint64_t index, std::uint64_t size);
+  Result<merkle::Proof> ConsistencyPath(std::uint64_t from, std::uint64_t to);
+
+  Result<StoredLeaf> Leaf(std::uint64_t index);
+
+  // Recomputes every leaf hash, every stored subtree hash and the root of every recorded
+  // checkpoint from the stored leaf data, and reports the first index where they disagree.
+  // Fails only if the store cannot be read.
+  Result<VerifyReport> Verify();
+
+  // A fresh signing key; checkpoints signed with the old one keep verifying.
+  Status RotateKey();
+
+  const std::string& origin() const { return origin_; }
+  // Current and retired keys, current first.
+  std::vector<crypto::NoteVerifier> Verifiers() const;
+
+  // The hashes of the committed subtrees of at least 2^kFirstLevel leaves, kept in memory
+  // (n / 2^(kFirstLevel-1) hashes for n leaves) so a proof reads only its lowest levels from
+  // the store. Verify never uses them: it recomputes from the stored leaves.
+  class UpperLevels {
+   public:
+    static constexpr unsigned kFirstLevel = 10;
+    // Nodes arrive in index order within a level; one out of order (a gap) is not kept.
+    void Add(unsigned level, std::uint64_t index, const merkle::Hash& hash);
+    std::optional<merkle::Hash> Find(unsigned level, std::uint64_t index) const;
+
+   private:
+    mutable std::mutex mu_;
+    std::vector<std::vector<merkle::Hash>> levels_;
+  };
+
+ private:
+  struct PendingAppend;
+
+  Ledger(store::Store& store, Options options, std::string origin, LogKeys keys,
+         merkle::CompactRange range, Status damaged);
+  void RunSequencer();
+  Status CommitBatch(std::vector<PendingAppend*>& batch);
+  Result<SignedCheckpoint> SignAndRecord(std::uint64_t size, const merkle::Hash& root);
+  Result<std::uint64_t> CheckSize(std::optional<std::uint64_t> size) const;
+
+  store::Store& store_;
+  Options options_;
+  const std::string origin_;
+  const Status damaged_;  // why the tree could not be resumed at open, if it could not
+
+  mutable std::mutex keys_mu_;
+  LogKeys keys_;
+  // The last checkpoint signed and recorded: asked for again and again while the log is idle.
+  std::optional<SignedCheckpoint> last_checkpoint_;
+
+  // The sequencer's queue; range_ is the state after the last committed batch.
+  mutable std::mutex mu_;
+  std::condition_variable work_;
+  std::deque<PendingAppend*> queue_;
+  bool stopping_ = false;
+  merkle::CompactRange range_;
+  UpperLevels upper_;
+  std::thread sequencer_;
+};
+
+}  // namespace pactum::ledger

@@ -1,0 +1,354 @@
+#include "pactum/ledger/ledger.h"
+
+#include <fstream>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "pactum/merkle/verify.h"
+
+namespace pactum::ledger {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LedgerTest : public ::testing::Test {
+ protected:
+  LedgerTest()
+      : dir_(fs::temp_directory_path() /
+             ("pactum-ledger-" + std::to_string(std::random_device{}()))) {}
+  ~LedgerTest() override {
+    ledger_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void Open() {
+    ledger_.reset();
+    store_.reset();
+    auto store = store::Store::Open(dir_);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+    auto ledger = Ledger::Open(*store_);
+    ASSERT_TRUE(ledger.ok()) << ledger.status().message();
+    ledger_ = std::move(*ledger);
+  }
+
+  LeafEntry Entry(int n, std::string tenant = "acme") {
+    return LeafEntry{"evidence.item", std::move(tenant), FromUnixMillis(1'700'000'000'000 + n),
+                     Json{{"n", n}}};
+  }
+
+  std::vector<merkle::Hash> AppendMany(int count) {
+    std::vector<merkle::Hash> hashes;
+    for (int i = 0; i < count; ++i) {
+      auto receipt = ledger_->Append(Entry(i));
+      EXPECT_TRUE(receipt.ok()) << receipt.status().message();
+      if (!receipt.ok()) break;
+      hashes.push_back(receipt->leaf_hash);
+    }
+    return hashes;
+  }
+
+  // Runs `sql` on the store, as an attacker with file access would.
+  void Tamper(const std::string& sql) {
+    ASSERT_TRUE(store_->Write([&](store::Connection& db) { return db.Exec(sql); }).ok());
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Ledger> ledger_;
+};
+
+std::string Bytes(const merkle::Hash& h) {
+  return std::string(AsBytes(h));
+}
+
+TEST(LeafDataTest, IsCanonicalJsonOfTheFourFields) {
+  auto data = LeafData(
+      {"pact.version", "acme", FromUnixMillis(1'700'000'000'123), Json{{"z", 1}, {"a", "é"}}});
+  ASSERT_TRUE(data.ok());
+  EXPECT_EQ(
+      *data,
+      R"({"body":{"a":"é","z":1},"tenant":"acme","time":"2023-11-14T22:13:20.123Z","type":"pact.version"})");
+  EXPECT_FALSE(LeafData({"", "acme", {}, Json::object()}).ok());
+  EXPECT_FALSE(LeafData({"t", "", {}, Json::object()}).ok());
+}
+
+TEST_F(LedgerTest, AppendsInOrderAndStoresTheLeaf) {
+  Open();
+  EXPECT_EQ(ledger_->Size(), 0u);
+  auto first = ledger_->Append(Entry(0));
+  auto second = ledger_->Append(Entry(1));
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->index, 0u);
+  EXPECT_EQ(second->index, 1u);
+  EXPECT_EQ(ledger_->Size(), 2u);
+  auto leaf = ledger_->Leaf(1);
+  ASSERT_TRUE(leaf.ok());
+  EXPECT_EQ(leaf->tenant, "acme");
+  EXPECT_EQ(leaf->type, "evidence.item");
+  EXPECT_EQ(leaf->data, *LeafData(Entry(1)));
+  EXPECT_EQ(leaf->leaf_hash, merkle::HashLeaf(leaf->data));
+  EXPECT_EQ(leaf->leaf_hash, second->leaf_hash);
+  EXPECT_EQ(ledger_->Leaf(2).status().code(), Code::kNotFound);
+  EXPECT_EQ(ledger_->Append({"", "acme", {}, Json::object()}).status().code(),
+            Code::kInvalidArgument);
+}
+
+TEST_F(LedgerTest, ConcurrentAppendsGetDistinctIndicesAndAllVerify) {
+  Open();
+  constexpr int kThreads = 8, kEach = 150;
+  std::vector<std::vector<std::uint64_t>> indices(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto receipt = ledger_->Append(Entry(t * kEach + i));
+        if (receipt.ok()) indices[t].push_back(receipt->index);
+      }
+    });
+  }
+  for (auto& th : threads)
+    th.join();
+  std::set<std::uint64_t> all;
+  for (const auto& v : indices) {
+    EXPECT_EQ(v.size(), static_cast<std::size_t>(kEach));
+    EXPECT_TRUE(std::is_sorted(v.begin(), v.end()));  // one appender's leaves stay in its order
+    all.insert(v.begin(), v.end());
+  }
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(kThreads * kEach));
+  EXPECT_EQ(*all.rbegin(), static_cast<std::uint64_t>(kThreads * kEach - 1));
+  auto report = ledger_->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problem;
+  EXPECT_EQ(report->size, static_cast<std::uint64_t>(kThreads * kEach));
+}
+
+TEST_F(LedgerTest, ProofsVerifyAgainstCheckpointsAtEverySize) {
+  Open();
+  std::vector<merkle::Hash> hashes = AppendMany(37);
+  for (std::uint64_t size = 1; size <= hashes.size(); ++size) {
+    auto checkpoint = ledger_->Checkpoint(size);
+    ASSERT_TRUE(checkpoint.ok()) << checkpoint.status().message();
+    EXPECT_EQ(checkpoint->checkpoint.root, merkle::RootOf({hashes.data(), size}));
+    auto opened = crypto::OpenCheckpoint(checkpoint->note, ledger_->origin(), ledger_->Verifiers());
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    EXPECT_EQ(*opened, checkpoint->checkpoint);
+    for (std::uint64_t index = 0; index < size; ++index) {
+      auto proof = ledger_->ProveInclusion(index, size);
+      ASSERT_TRUE(proof.ok()) << proof.status().message();
+      EXPECT_EQ(proof->leaf_hash, hashes[index]);
+      EXPECT_TRUE(merkle::VerifyInclusion(index, size, Bytes(hashes[index]), proof->path,
+                                          Bytes(checkpoint->checkpoint.root))
+                      .ok());
+    }
+    for (std::uint64_t from = 1; from <= size; ++from) {
+      auto proof = ledger_->ProveConsistency(from, size);
+      ASSERT_TRUE(proof.ok()) << proof.status().message();
+      EXPECT_TRUE(merkle::VerifyConsistency(from, size, proof->path,
+                                            Bytes(proof->from.checkpoint.root),
+                                            Bytes(proof->to.checkpoint.root))
+                      .ok());
+    }
+  }
+  EXPECT_EQ(ledger_->Checkpoint()->checkpoint.size, hashes.size());
+  auto report = ledger_->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problem;
+  EXPECT_EQ(report->checkpoints_checked, hashes.size());
+}
+
+// Large enough for subtrees of 2^10 leaves, which proofs read from memory rather than the store.
+TEST_F(LedgerTest, ProofsAcrossTheInMemoryLevelsVerifyBeforeAndAfterReopen) {
+  Open();
+  constexpr int kThreads = 8, kEach = 330;
+  std::vector<merkle::Hash> hashes(kThreads * kEach);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto receipt = ledger_->Append(Entry(t * kEach + i));
+        ASSERT_TRUE(receipt.ok());
+        hashes[receipt->index] = receipt->leaf_hash;
+      }
+    });
+  }
+  for (auto& th : threads)
+    th.join();
+  for (int round = 0; round < 2; ++round) {
+    for (std::uint64_t size : {std::uint64_t{1024}, std::uint64_t{2048}, std::uint64_t{2500},
+                               std::uint64_t{hashes.size()}}) {
+      auto checkpoint = ledger_->Checkpoint(size);
+      ASSERT_TRUE(checkpoint.ok());
+      ASSERT_EQ(checkpoint->checkpoint.root, merkle::RootOf({hashes.data(), size}));
+      const std::string root = Bytes(checkpoint->checkpoint.root);
+      for (std::uint64_t index :
+           {std::uint64_t{0}, std::uint64_t{1023}, std::uint64_t{1024}, size / 2, size - 1}) {
+        if (index >= size) continue;
+        auto path = ledger_->InclusionPath(index, size);
+        ASSERT_TRUE(path.ok());
+        EXPECT_TRUE(merkle::VerifyInclusion(index, size, Bytes(hashes[index]), *path, root).ok())
+            << index << " in " << size;
+      }
+      auto consistency = ledger_->ConsistencyPath(1000, size);
+      ASSERT_TRUE(consistency.ok());
+      EXPECT_TRUE(merkle::VerifyConsistency(1000, size, *consistency,
+                                            Bytes(merkle::RootOf({hashes.data(), 1000})), root)
+                      .ok());
+    }
+    Open();  // the in-memory levels are reloaded from the store
+  }
+}
+
+TEST_F(LedgerTest, RejectsProofsOutsideTheTree) {
+  Open();
+  AppendMany(5);
+  EXPECT_EQ(ledger_->ProveInclusion(5).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(ledger_->ProveInclusion(0, 6).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(ledger_->ProveInclusion(3, 3).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(ledger_->ProveConsistency(0, 5).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(ledger_->ProveConsistency(4, 3).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(ledger_->ProveConsistency(1, 6).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(ledger_->Checkpoint(6).status().code(), Code::kInvalidArgument);
+}
+
+TEST_F(LedgerTest, ResumesAfterReopenWithTheSameTree) {
+  Open();
+  std::vector<merkle::Hash> hashes = AppendMany(21);
+  const std::string origin = ledger_->origin();
+  Open();
+  EXPECT_EQ(ledger_->origin(), origin);
+  EXPECT_EQ(ledger_->Size(), 21u);
+  EXPECT_EQ(ledger_->Checkpoint()->checkpoint.root, merkle::RootOf(hashes));
+  auto more = AppendMany(12);
+  hashes.insert(hashes.end(), more.begin(), more.end());
+  EXPECT_EQ(ledger_->Checkpoint()->checkpoint.root, merkle::RootOf(hashes));
+  EXPECT_TRUE(ledger_->Verify()->ok());
+}
+
+TEST_F(LedgerTest, KeyIsPrivateAndRotationKeepsOldCheckpointsVerifiable) {
+  Open();
+  AppendMany(3);
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_ / "log-key.pem").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto old_checkpoint = ledger_->Checkpoint();
+  ASSERT_TRUE(old_checkpoint.ok());
+  ASSERT_TRUE(ledger_->RotateKey().ok());
+  AppendMany(1);
+  auto new_checkpoint = ledger_->Checkpoint();
+  ASSERT_TRUE(new_checkpoint.ok());
+  Open();  // the retired key is found again on disk
+  ASSERT_EQ(ledger_->Verifiers().size(), 2u);
+  EXPECT_TRUE(
+      crypto::OpenCheckpoint(old_checkpoint->note, ledger_->origin(), ledger_->Verifiers()).ok());
+  EXPECT_TRUE(
+      crypto::OpenCheckpoint(new_checkpoint->note, ledger_->origin(), ledger_->Verifiers()).ok());
+  // Only the current key signs: the old one alone does not verify the new checkpoint.
+  std::vector<crypto::NoteVerifier> old_only = {ledger_->Verifiers()[1]};
+  EXPECT_TRUE(crypto::OpenCheckpoint(old_checkpoint->note, ledger_->origin(), old_only).ok());
+  EXPECT_FALSE(crypto::OpenCheckpoint(new_checkpoint->note, ledger_->origin(), old_only).ok());
+  EXPECT_TRUE(ledger_->Verify()->ok());
+}
+
+TEST_F(LedgerTest, RefusesAKeyOthersCanRead) {
+  Open();
+  ledger_.reset();
+  fs::permissions(dir_ / "log-key.pem", fs::perms::group_read, fs::perm_options::add);
+  auto ledger = Ledger::Open(*store_);
+  ASSERT_FALSE(ledger.ok());
+  EXPECT_NE(ledger.status().message().find("chmod 600"), std::string::npos);
+}
+
+struct TamperCase {
+  const char* name;
+  const char* sql;
+  std::uint64_t bad_index;
+  const char* problem;
+};
+
+class LedgerTamperTest : public LedgerTest, public ::testing::WithParamInterface<TamperCase> {};
+
+TEST_P(LedgerTamperTest, VerifyNamesTheFirstBadIndex) {
+  Open();
+  AppendMany(40);
+  ASSERT_TRUE(ledger_->Checkpoint().ok());
+  ASSERT_TRUE(ledger_->Verify()->ok());
+  Tamper(GetParam().sql);
+  auto report = ledger_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  ASSERT_FALSE(report->ok());
+  EXPECT_EQ(*report->first_bad_index, GetParam().bad_index) << report->problem;
+  EXPECT_NE(report->problem.find(GetParam().problem), std::string::npos) << report->problem;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Tampering, LedgerTamperTest,
+    ::testing::Values(
+        // One byte of the leaf data: {"body":{"n":17}... becomes {"body":{"n":18}...
+        TamperCase{"LeafByte",
+                   "UPDATE log_leaves SET data = CAST(replace(CAST(data AS TEXT), '\"n\":17', "
+                   "'\"n\":18') AS BLOB) WHERE idx = 17",
+                   17, "does not match its data"},
+        TamperCase{
+            "LeafHashByte",
+            "UPDATE log_leaves SET leaf_hash = zeroblob(1) || substr(leaf_hash, 2) WHERE idx = 23",
+            23, "does not match its data"},
+        TamperCase{"SubtreeHashByte",
+                   "UPDATE log_subtrees SET hash = substr(hash, 1, 31) || x'00' WHERE level = 3 "
+                   "AND idx = 2",
+                   16, "level 3, index 2"},
+        TamperCase{"MissingSubtree", "DELETE FROM log_subtrees WHERE level = 1 AND idx = 5", 10,
+                   "level 1, index 5"},
+        TamperCase{"DeletedLeaf", "DELETE FROM log_leaves WHERE idx = 30", 30,
+                   "leaf 30 is missing"},
+        TamperCase{"TenantColumn", "UPDATE log_leaves SET tenant = 'other' WHERE idx = 4", 4,
+                   "tenant"}),
+    [](const ::testing::TestParamInfo<TamperCase>& tamper) {
+      return std::string(tamper.param.name);
+    });
+
+TEST_F(LedgerTest, OpensADamagedLogSoThatVerifyCanReportIt) {
+  Open();
+  AppendMany(10);
+  ledger_.reset();
+  Tamper("DELETE FROM log_leaves WHERE idx = 4");
+  auto ledger = Ledger::Open(*store_);
+  ASSERT_TRUE(ledger.ok()) << ledger.status().message();
+  ledger_ = std::move(*ledger);
+  EXPECT_EQ(ledger_->Append(Entry(10)).status().code(), Code::kCorruption);
+  EXPECT_EQ(ledger_->Checkpoint().status().code(), Code::kCorruption);
+  EXPECT_EQ(ledger_->ProveInclusion(0).status().code(), Code::kCorruption);
+  auto report = ledger_->Verify();
+  ASSERT_TRUE(report.ok());
+  ASSERT_FALSE(report->ok());
+  EXPECT_EQ(*report->first_bad_index, 4u) << report->problem;
+}
+
+TEST_F(LedgerTest, VerifyCatchesARewriteThatKeepsEveryStoredHashConsistent) {
+  Open();
+  AppendMany(8);
+  ASSERT_TRUE(ledger_->Checkpoint().ok());
+  // Replace the log by another log of the same size: every hash matches its data, but the
+  // root is not the one that was signed.
+  ledger_.reset();
+  Tamper("DELETE FROM log_leaves; DELETE FROM log_subtrees;");
+  auto ledger = Ledger::Open(*store_);
+  ASSERT_TRUE(ledger.ok());
+  ledger_ = std::move(*ledger);
+  for (int i = 0; i < 8; ++i)
+    ASSERT_TRUE(ledger_->Append(Entry(100 + i)).ok());
+  auto report = ledger_->Verify();
+  ASSERT_TRUE(report.ok());
+  ASSERT_FALSE(report->ok());
+  EXPECT_EQ(*report->first_bad_index, 0u);
+  EXPECT_NE(report->problem.find("differs from the signed checkpoint"), std::string::npos)
+      << report->problem;
+}
+
+}  // namespace
+}  // namespace pactum::ledger
