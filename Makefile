@@ -8,12 +8,18 @@ LISTEN   ?= 127.0.0.1:7700
 DATA     ?= ./var
 CTEST    := ctest --output-on-failure --timeout 600 -j$(JOBS)
 
-.PHONY: all deps build run test test-sanitize bench format clean
+.PHONY: all deps node-deps build run test test-sanitize bench format clean
 
 all: build
 
 deps:
 	@scripts/install-deps
+
+# The Node peers (cedar-wasm) the differential tests compare against; their tests skip where
+# Node.js is absent.
+node-deps:
+	@if command -v npm >/dev/null && [ ! -d bench/cedar/node_modules ]; then \
+	  (cd bench/cedar && npm ci --no-audit --no-fund --loglevel=error); fi
 
 build: deps
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -24,11 +30,11 @@ build: deps
 run: build
 	$(BUILD)/pactum serve --listen $(LISTEN) --data $(DATA)
 
-test: build
+test: build node-deps
 	cd $(BUILD) && $(CTEST)
 
 # The same suite, built with AddressSanitizer and UndefinedBehaviorSanitizer.
-test-sanitize: deps
+test-sanitize: deps node-deps
 	@cmake -S . -B $(SANITIZE) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPACTUM_SANITIZE=ON -DPACTUM_BENCH=OFF >/dev/null
 	@cmake --build $(SANITIZE) -j$(JOBS)
 	cd $(SANITIZE) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $(CTEST)

@@ -13,6 +13,13 @@ TEST(Json, ParseErrorsNameLineAndColumn) {
   EXPECT_NE(r.status().message().find("line 3, column"), std::string::npos) << r.status().message();
 }
 
+TEST(Json, UnrepresentableNumbersAreErrorsNotExceptions) {
+  auto r = ParseJson(R"({"a": 1e999})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("1e999"), std::string::npos) << r.status().message();
+}
+
 TEST(Json, ParsesValidDocuments) {
   auto r = ParseJson(R"({"a":[1,2.5,"x"]})");
   ASSERT_TRUE(r.ok());

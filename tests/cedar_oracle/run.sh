@@ -2,7 +2,7 @@
 # Differential oracle for pactum's Cedar engine against Cedar's own (cedar-wasm).
 #   tests/cedar_oracle/run.sh BUILD_DIR [gen_cases.mjs options, e.g. --seed 2 --random 1000]
 # Writes into BUILD_DIR/cedar_oracle/: cases.jsonl (generated), wasm_answers.jsonl (cedar-wasm),
-# and, once the C++ side exists, pactum_answers.jsonl; then diffs the two with compare.mjs.
+# pactum_answers.jsonl (pactum_oracle); then diffs the two with compare.mjs (exit 1 on a difference).
 # Runs `npm ci` in bench/cedar first if cedar-wasm (pinned there) is not installed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -31,13 +31,10 @@ node "$here/gen_cases.mjs" "$out/cases.jsonl" "$corpus" "$@"
 # compiled by its own tiers either way.
 node --max-opt=2 "$here/oracle.mjs" "$out/cases.jsonl" "$out/wasm_answers.jsonl" | tee "$out/wasm_distribution.json"
 
-# ---- C++ side (to be added by the engine's author) -------------------------------------------
-# Read $out/cases.jsonl (same case format; see README.md) and write $out/pactum_answers.jsonl
-# in the answer format ({id, decision: allow|deny|failure, reasons, errors}), e.g.
-#   "$build/<cedar build>/tests/cedar_oracle/cedar_oracle_cli" "$out/cases.jsonl" "$out/pactum_answers.jsonl"
-# then uncomment:
-# node "$here/compare.mjs" "$out/wasm_answers.jsonl" "$out/pactum_answers.jsonl"
-if [ -f "$out/pactum_answers.jsonl" ]; then
-  echo "note: $out/pactum_answers.jsonl exists but the C++ step above is not wired in yet; comparing it anyway" >&2
-  node "$here/compare.mjs" "$out/wasm_answers.jsonl" "$out/pactum_answers.jsonl"
-fi
+# ---- C++ side: pactum answers the same cases, then the two answer files are diffed.
+# The binary is BUILD_DIR/tests/cedar_oracle/pactum_oracle when BUILD_DIR is a CMake build folder
+# with the cedar_oracle module; PACTUM_ORACLE overrides it.
+oracle="${PACTUM_ORACLE:-$build/tests/cedar_oracle/pactum_oracle}"
+[ -x "$oracle" ] || { echo "missing $oracle (build target pactum_oracle, or set PACTUM_ORACLE)" >&2; exit 2; }
+"$oracle" "$out/cases.jsonl" "$out/pactum_answers.jsonl"
+node "$here/compare.mjs" "$out/wasm_answers.jsonl" "$out/pactum_answers.jsonl"

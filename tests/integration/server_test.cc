@@ -161,6 +161,8 @@ TEST_F(ServerTest, MalformedJsonNamesThePosition) {
   Json e = r.json()["error"];
   EXPECT_EQ(e["details"]["line"], 4) << r.body;
   EXPECT_NE(e["message"].get<std::string>().find("line 4, column 1"), std::string::npos) << r.body;
+  ExpectError(server_->client().Post("/v1/keys", R"({"name": 1e999, "scopes": ["read"]})", admin_),
+              400, "invalid_argument");
   ExpectError(server_->client().Post("/v1/keys", R"({"name": 5, "scopes": ["read"]})", admin_), 400,
               "invalid_argument");
 }

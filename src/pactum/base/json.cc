@@ -31,6 +31,12 @@ Result<Json> ParseJson(std::string_view text) {
     return InvalidArgument("malformed JSON at line " + std::to_string(pos.line) + ", column " +
                                std::to_string(pos.column) + ": " + what,
                            Json{{"line", pos.line}, {"column", pos.column}, {"offset", offset}});
+  } catch (const Json::exception& e) {
+    // Syntactically valid but unrepresentable, e.g. a number beyond the range of a double.
+    std::string what = e.what();
+    if (auto bracket = what.find("] "); bracket != std::string::npos)
+      what = what.substr(bracket + 2);
+    return InvalidArgument("unreadable JSON: " + what);
   }
 }
 

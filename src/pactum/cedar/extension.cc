@@ -175,8 +175,10 @@ Result<Value> CallExtension(std::string_view name, const std::vector<Value>& arg
       {"toMinutes", &Duration::ToMinutes},
       {"toHours", &Duration::ToHours},
       {"toDays", &Duration::ToDays}};
-  for (const auto& [getter_name, getter] : kGetters) {
-    if (name != getter_name) continue;
+  // Not a structured binding: clang before 16 (the fuzz build's) cannot capture one.
+  for (const auto& entry : kGetters) {
+    if (name != entry.first) continue;
+    DurationGetter getter = entry.second;
     return Unary<Duration>(name, args, [getter](const Duration& d) { return (d.*getter)(); });
   }
   return InvalidArgument("unknown extension function '" + std::string(name) + "'");
