@@ -39,3 +39,20 @@ TEST(Encoding, Hex) {
 
 }  // namespace
 }  // namespace pactum
+
+namespace pactum {
+namespace {
+
+TEST(Encoding, Utf8AndHexDigits) {
+  std::string out;
+  for (std::uint32_t cp : {0x41u, 0xE9u, 0x20ACu, 0x1F602u})
+    AppendUtf8(out, cp);
+  EXPECT_EQ(out, "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x82");
+  EXPECT_EQ(HexDigitValue('7'), 7);
+  EXPECT_EQ(HexDigitValue('b'), 11);
+  EXPECT_EQ(HexDigitValue('F'), 15);
+  EXPECT_EQ(HexDigitValue('g'), -1);
+}
+
+}  // namespace
+}  // namespace pactum

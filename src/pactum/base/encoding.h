@@ -2,12 +2,18 @@
 // reject characters outside the alphabet, bad padding and non-canonical trailing bits.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "pactum/base/status.h"
 
 namespace pactum {
+
+// The value of one hex digit (either case), or -1.
+int HexDigitValue(char c);
+// Appends the UTF-8 encoding of code point `cp` (which must be at most U+10FFFF).
+void AppendUtf8(std::string& out, std::uint32_t cp);
 
 std::string HexEncode(std::string_view bytes);        // lowercase
 Result<std::string> HexDecode(std::string_view hex);  // either case

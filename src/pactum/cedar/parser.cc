@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "pactum/base/encoding.h"
 #include "pactum/base/json.h"
 
 namespace pactum::cedar {
@@ -12,32 +13,6 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Escapes
-
-// Appends the UTF-8 encoding of code point `cp`.
-void AppendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Decodes `raw` (a literal body). With `pattern` set, `*` becomes kWildcard and `\*` a star;
 // `out_pattern` then receives the result, otherwise `out_string`. Returns an error message, or
@@ -92,8 +67,8 @@ std::string Unescape(std::string_view raw, bool pattern, std::string* out_string
         out_pattern->push_back('*');
         break;
       case 'x': {
-        int hi = i + 1 < raw.size() ? HexDigit(raw[i + 1]) : -1;
-        int lo = i + 2 < raw.size() ? HexDigit(raw[i + 2]) : -1;
+        int hi = i + 1 < raw.size() ? HexDigitValue(raw[i + 1]) : -1;
+        int lo = i + 2 < raw.size() ? HexDigitValue(raw[i + 2]) : -1;
         if (hi < 0 || lo < 0) return "invalid \\x escape";
         int v = hi * 16 + lo;
         if (v > 0x7F) return "\\x escape out of range (must be at most \\x7F)";
@@ -109,7 +84,7 @@ std::string Unescape(std::string_view raw, bool pattern, std::string* out_string
         std::uint32_t cp = 0;
         int digits = 0;
         while (j < raw.size() && raw[j] != '}') {
-          int d = HexDigit(raw[j]);
+          int d = HexDigitValue(raw[j]);
           if (d < 0 || digits == 6) return "invalid \\u escape";
           cp = cp * 16 + static_cast<std::uint32_t>(d);
           ++digits;

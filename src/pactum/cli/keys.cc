@@ -23,15 +23,6 @@ std::string JoinScopes(const std::vector<std::string>& scopes) {
   return out;
 }
 
-Json KeyJson(const service::ApiKey& k) {
-  Json j = {{"id", k.id},           {"tenant", k.tenant_name},
-            {"name", k.name},       {"prefix", k.prefix},
-            {"scopes", k.scopes},   {"created_at", FormatRfc3339(FromUnixMillis(k.created_at))},
-            {"revoked_at", nullptr}};
-  if (k.revoked_at) j["revoked_at"] = FormatRfc3339(FromUnixMillis(*k.revoked_at));
-  return j;
-}
-
 struct KeyFlags {
   std::string data = "var";
   std::string tenant;
@@ -52,7 +43,7 @@ int Create(const KeyFlags& f) {
   auto issued = (*service)->CreateOperatorKey(f.tenant, f.name, SplitComma(f.scopes));
   if (!issued.ok()) return Fail(issued.status());
   if (f.json) {
-    Json j = KeyJson(issued->key);
+    Json j = service::ApiKeyJson(issued->key);
     j["secret"] = issued->secret;
     std::cout << j.dump(2) << "\n";
   } else {
@@ -71,7 +62,7 @@ int List(const KeyFlags& f) {
   if (f.json) {
     Json list = Json::array();
     for (const auto& k : *keys)
-      list.push_back(KeyJson(k));
+      list.push_back(service::ApiKeyJson(k));
     std::cout << list.dump(2) << "\n";
     return 0;
   }

@@ -11,15 +11,6 @@
 namespace pactum::server {
 namespace {
 
-Json KeyJson(const service::ApiKey& k) {
-  Json j = {{"id", k.id},           {"tenant", k.tenant_name},
-            {"name", k.name},       {"prefix", k.prefix},
-            {"scopes", k.scopes},   {"created_at", FormatRfc3339(FromUnixMillis(k.created_at))},
-            {"revoked_at", nullptr}};
-  if (k.revoked_at) j["revoked_at"] = FormatRfc3339(FromUnixMillis(*k.revoked_at));
-  return j;
-}
-
 // Reads a required string field; the error names it.
 Result<std::string> StringField(const Json& body, const char* name) {
   auto it = body.find(name);
@@ -114,7 +105,7 @@ void Api::AddRoutes() {
     if (!keys.ok()) return Response::Error(keys.status());
     Json list = Json::array();
     for (const auto& k : *keys)
-      list.push_back(KeyJson(k));
+      list.push_back(service::ApiKeyJson(k));
     return Response::Json(200, {{"keys", list}});
   });
 
@@ -131,7 +122,7 @@ void Api::AddRoutes() {
     if (!scopes.ok()) return Response::Error(scopes.status());
     auto issued = service_.CreateKey(*req.principal, *name, *scopes);
     if (!issued.ok()) return Response::Error(issued.status());
-    Json out = KeyJson(issued->key);
+    Json out = service::ApiKeyJson(issued->key);
     out["secret"] = issued->secret;
     return Response::Json(201, out);
   });

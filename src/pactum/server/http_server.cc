@@ -11,6 +11,8 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "pactum/base/encoding.h"
+
 namespace pactum::server {
 namespace {
 
@@ -26,13 +28,6 @@ constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 constexpr std::chrono::milliseconds kLingerTime{1'000};
 constexpr std::size_t kLingerBytes = 4 << 20;
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Percent-decoding; `plus_is_space` for query strings. False on a malformed escape.
 bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
   out->clear();
@@ -40,8 +35,8 @@ bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
     char c = in[i];
     if (c == '%') {
       if (i + 2 >= in.size()) return false;
-      int hi = HexDigit(in[i + 1]);
-      int lo = HexDigit(in[i + 2]);
+      int hi = HexDigitValue(in[i + 1]);
+      int lo = HexDigitValue(in[i + 2]);
       if (hi < 0 || lo < 0) return false;
       out->push_back(static_cast<char>(hi << 4 | lo));
       i += 2;

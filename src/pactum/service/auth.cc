@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pactum/base/clock.h"
+
 namespace pactum::service {
 
 const std::vector<std::string>& KnownScopes() {
@@ -24,6 +26,15 @@ Status ValidateScopes(const std::vector<std::string>& scopes) {
     }
   }
   return Status::Ok();
+}
+
+Json ApiKeyJson(const ApiKey& k) {
+  Json j = {{"id", k.id},           {"tenant", k.tenant_name},
+            {"name", k.name},       {"prefix", k.prefix},
+            {"scopes", k.scopes},   {"created_at", FormatRfc3339(FromUnixMillis(k.created_at))},
+            {"revoked_at", nullptr}};
+  if (k.revoked_at) j["revoked_at"] = FormatRfc3339(FromUnixMillis(*k.revoked_at));
+  return j;
 }
 
 bool Principal::HasScope(std::string_view scope) const {

@@ -41,6 +41,10 @@ struct ApiKey {
   std::optional<std::int64_t> revoked_at;
 };
 
+// The key as JSON, as the API and the CLI show it: {id, tenant, name, prefix, scopes,
+// created_at, revoked_at} with RFC 3339 times (revoked_at null while active).
+Json ApiKeyJson(const ApiKey& key);
+
 // A freshly created key, with the secret that will not be shown again.
 struct IssuedKey {
   ApiKey key;
