@@ -213,9 +213,8 @@ std::string ServerProcess::Log() const {
   return ReadAll(log_file_);
 }
 
-int RunPactum(const std::vector<std::string>& args, std::string* out, std::string* err) {
-  TempDir tmp;
-  auto out_file = tmp.path() / "out", err_file = tmp.path() / "err";
+pid_t SpawnPactum(const std::vector<std::string>& args, const std::filesystem::path& out_file,
+                  const std::filesystem::path& err_file) {
   pid_t pid = ::fork();
   if (pid == 0) {
     int o = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -231,8 +230,14 @@ int RunPactum(const std::vector<std::string>& args, std::string* out, std::strin
     ::execv(argv[0], argv.data());
     _exit(127);
   }
+  return pid;
+}
+
+int RunPactum(const std::vector<std::string>& args, std::string* out, std::string* err) {
+  TempDir tmp;
+  auto out_file = tmp.path() / "out", err_file = tmp.path() / "err";
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  ::waitpid(SpawnPactum(args, out_file, err_file), &status, 0);
   if (out) *out = ReadAll(out_file);
   if (err) *err = ReadAll(err_file);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -80,6 +80,11 @@ class ServerProcess {
   std::filesystem::path log_file_;
 };
 
+// Starts the pactum binary with `args`, its stdout and stderr written to the given files; returns
+// the child's pid (the caller waits for it).
+pid_t SpawnPactum(const std::vector<std::string>& args, const std::filesystem::path& out_file,
+                  const std::filesystem::path& err_file);
+
 // Runs the pactum binary with `args` to completion; returns its exit code and captures output.
 int RunPactum(const std::vector<std::string>& args, std::string* out, std::string* err);
 

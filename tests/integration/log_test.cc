@@ -238,22 +238,8 @@ TEST_F(LogTest, VerifyNamesTheTamperedIndex) {
 
 // Starts `pactum log append-loop` with stdout to `out`.
 pid_t StartAppender(const fs::path& data, const fs::path& out) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(fd, STDOUT_FILENO);
-    ::dup2(null, STDERR_FILENO);
-    std::vector<std::string> args = {PACTUM_BINARY, "log", "append-loop", "--data", data.string(),
-                                     "--threads",   "4"};
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
+  return SpawnPactum({"log", "append-loop", "--data", data.string(), "--threads", "4"}, out,
+                     "/dev/null");
 }
 
 // "<index> <base64 hash>" per complete line: what the appender was told is durable.

@@ -148,12 +148,7 @@ Result<EntityUid> UidFrom(const Json& j, const std::string& where) {
 Result<ExprPtr> ExprFrom(const Json& j, const std::string& where, int depth);
 
 Result<ExprPtr> Finish(Expr e, const std::string& where) {
-  int depth = 0;
-  for (const ExprPtr& a : e.args)
-    depth = std::max(depth, a->depth);
-  for (const auto& f : e.fields)
-    depth = std::max(depth, f.second->depth);
-  e.depth = depth + 1;
+  e.depth = HeightOf(e);
   if (e.depth > kMaxNesting) return Bad(where, "expression nested too deeply");
   return ExprPtr(std::make_shared<const Expr>(std::move(e)));
 }

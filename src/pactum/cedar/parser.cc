@@ -596,12 +596,7 @@ class Parser {
   // --- expressions ---
 
   bool Make(const Token& at, Expr e, ExprPtr* out) {
-    int depth = 0;
-    for (const ExprPtr& a : e.args)
-      depth = std::max(depth, a->depth);
-    for (const auto& f : e.fields)
-      depth = std::max(depth, f.second->depth);
-    e.depth = depth + 1;
+    e.depth = HeightOf(e);
     if (e.depth > kMaxNesting) return Fail(at, "expression nested too deeply");
     *out = std::make_shared<const Expr>(std::move(e));
     return true;

@@ -1,5 +1,7 @@
 #include "pactum/cedar/policy.h"
 
+#include <algorithm>
+
 namespace pactum::cedar {
 namespace {
 
@@ -21,6 +23,15 @@ Status Fill(ScopeConstraint& c, Slot slot, const std::map<Slot, EntityUid>& valu
 }
 
 }  // namespace
+
+int HeightOf(const Expr& e) {
+  int height = 0;
+  for (const ExprPtr& a : e.args)
+    height = std::max(height, a->depth);
+  for (const auto& f : e.fields)
+    height = std::max(height, f.second->depth);
+  return height + 1;
+}
 
 bool Policy::IsTemplate() const {
   return UsesSlot(principal) || UsesSlot(resource);

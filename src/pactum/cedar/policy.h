@@ -74,6 +74,10 @@ struct Expr {
   int depth = 1;  // height of the tree, bounded by the parser
 };
 
+// The height of `e` from its children's heights: what both parsers (text and JSON) store in
+// Expr::depth before checking it against kMaxNesting.
+int HeightOf(const Expr& e);
+
 enum class Effect { kPermit, kForbid };
 
 enum class Slot { kPrincipal, kResource };
