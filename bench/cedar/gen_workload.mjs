@@ -10,13 +10,10 @@
 // The output depends only on the seed and the inputs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { cedar, DATA_DIR, requirePath, untarCorpus, corpusTests, makeRng, jsonlWriter, parseJson } from './lib.mjs';
+import { cedar, DATA_DIR, requirePath, untarCorpus, corpusTests, makeRng, jsonlWriter, parseJson, takeOption } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args.splice(i, 2)[1] : dflt;
-};
+const opt = (name, dflt) => takeOption(args, name, dflt);
 const seed = Number(opt('seed', '1'));
 const perSize = Number(opt('requests', '500'));
 const sizes = opt('sizes', '5,10,20,50').split(',').map(Number);

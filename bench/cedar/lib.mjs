@@ -136,3 +136,9 @@ export function normalizeAnswer(ans) {
     errors: [...new Set(d.errors.map((e) => e.policyId))].sort(),
   };
 }
+
+// Removes `--name VALUE` from `args` (an argv slice) and returns VALUE, or `dflt` when absent.
+export function takeOption(args, name, dflt) {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args.splice(i, 2)[1] : dflt;
+}

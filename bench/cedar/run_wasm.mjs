@@ -22,13 +22,10 @@
 // are tallied; where the workload carries expected answers (the corpus), the agreement count
 // is reported: decision only, and decision + reasons + erroring policy ids.
 import os from 'node:os';
-import { cedar, readJsonl, normalizeAnswer } from './lib.mjs';
+import { cedar, readJsonl, normalizeAnswer, takeOption } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args.splice(i, 2)[1] : dflt;
-};
+const opt = (name, dflt) => takeOption(args, name, dflt);
 const flag = (name) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? (args.splice(i, 1), true) : false;

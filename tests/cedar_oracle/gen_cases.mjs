@@ -20,13 +20,10 @@
 // verbatim into the JSON (lib.mjs: bigInt/parseJson).
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeRng, jsonlWriter, corpusTests, parseJson, bigInt } from '../../bench/cedar/lib.mjs';
+import { makeRng, jsonlWriter, corpusTests, parseJson, bigInt, takeOption } from '../../bench/cedar/lib.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args.splice(i, 2)[1] : dflt;
-};
+const opt = (name, dflt) => takeOption(args, name, dflt);
 const seed = Number(opt('seed', '1'));
 const nRandom = Number(opt('random', '90000'));
 const nMutated = Number(opt('mutated', '10000'));
