@@ -1,16 +1,26 @@
-// libFuzzer target: Cedar entity JSON, both without a schema (ParseEntities) and schema-directed
-// (NormalizeEntities against a schema with every kind of attribute type, then Entities::FromJson).
+// libFuzzer target: Cedar entity JSON through the one-pass reader (EntityReader), without a
+// schema and directed by a schema with every kind of attribute type. Besides crashes it checks
+// the reader against the document path (ParseJson, then NormalizeEntities + the schema's action
+// entities + Entities::FromJson, or Entities::FromJson alone): on the document's own
+// serialisation, where duplicate keys are gone, both must accept the same inputs and build
+// stores of the same size; a disagreement aborts.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <set>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "pactum/base/json.h"
 #include "pactum/cedar/cedar.h"
+#include "pactum/cedar/entity_json.h"
 #include "pactum/cedar/schema/conformance.h"
 #include "pactum/cedar/schema/schema.h"
 
 namespace {
+
+namespace cedar = pactum::cedar;
 
 constexpr std::string_view kSchema = R"(
 namespace App {
@@ -26,24 +36,47 @@ namespace App {
 }
 )";
 
-const pactum::cedar::schema::Schema& TheSchema() {
+const cedar::schema::Schema& TheSchema() {
   static const auto* schema = [] {
-    auto parsed = pactum::cedar::schema::ParseCedarSchema(kSchema);
+    auto parsed = cedar::schema::ParseCedarSchema(kSchema);
     if (!parsed.ok()) std::abort();
-    return new pactum::cedar::schema::Schema(std::move(*parsed));
+    return new cedar::schema::Schema(std::move(*parsed));
   }();
   return *schema;
+}
+
+pactum::Result<cedar::Entities> DocumentPath(const pactum::Json& json) {
+  PACTUM_ASSIGN_OR_RETURN(pactum::Json normalized,
+                          cedar::schema::NormalizeEntities(TheSchema(), json));
+  std::set<std::pair<std::string, std::string>> present;
+  for (const pactum::Json& e : normalized)
+    present.emplace(e["uid"]["type"].get<std::string>(), e["uid"]["id"].get<std::string>());
+  for (const pactum::Json& action : cedar::schema::ActionEntities(TheSchema())) {
+    if (!present.count(
+            {action["uid"]["type"].get<std::string>(), action["uid"]["id"].get<std::string>()})) {
+      normalized.push_back(action);
+    }
+  }
+  return cedar::Entities::FromJson(normalized);
+}
+
+void MustAgree(const pactum::Result<cedar::Entities>& read,
+               const pactum::Result<cedar::Entities>& reference) {
+  if (read.ok() != reference.ok()) std::abort();
+  if (read.ok() && read->size() != reference->size()) std::abort();
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const cedar::EntityReader schema_reader(TheSchema());
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  (void)pactum::cedar::ParseEntities(text);
+  (void)cedar::ReadEntities(text);
+  (void)schema_reader.Read(text);
   auto json = pactum::ParseJson(text);
   if (!json.ok()) return 0;
-  auto normalized = pactum::cedar::schema::NormalizeEntities(TheSchema(), *json);
-  // Schema conformance leaves store-level rules (e.g. duplicate uids) to the store: build it.
-  if (normalized.ok()) (void)pactum::cedar::Entities::FromJson(*normalized);
+  const std::string canonical = json->dump();
+  MustAgree(cedar::ReadEntities(canonical), cedar::Entities::FromJson(*json));
+  MustAgree(schema_reader.Read(canonical), DocumentPath(*json));
   return 0;
 }

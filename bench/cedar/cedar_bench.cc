@@ -6,8 +6,9 @@
 //
 // Policies (and schemas) are parsed once per policy set. Modes:
 //   json       entities arrive as JSON text with every request, as cedar-wasm receives them:
-//              JSON parse + schema-directed normalisation + the schema's action entities + entity
-//              store construction + request (context normalisation, validation) + authorization.
+//              the one-pass schema-directed entity reader (EntityReader: parse, typing, the
+//              schema's action entities, store) + request (context normalisation, validation) +
+//              authorization.
 //   preloaded  entity stores and requests built once; only Authorizer::IsAuthorized is timed.
 // Before timing, every request is decided once in json mode (the warm-up), decisions are
 // tallied, and where the workload carries expected answers (the corpus) they are checked:
@@ -42,20 +43,20 @@ namespace {
 struct PolicySetRecord {
   std::optional<Authorizer> authorizer;
   std::optional<schema::Schema> schema;
-  Json action_entities = Json::array();
+  EntityReader reader;      // directed by the schema, when there is one
   std::string setup_error;  // non-empty: the policies or the schema did not parse
 };
 
 struct EntityRecord {
-  std::string json_text;  // as a request carries it in json mode
-  Json json;
+  std::string json_text;  // as a request carries it
 };
 
 struct BenchRequest {
   std::string id;
   const PolicySetRecord* policies = nullptr;
   const EntityRecord* entities = nullptr;
-  Json principal, action, resource, context;
+  Json principal, action, resource;
+  std::string context_text;  // JSON text, as the request carries it
   bool validate = true;
   Json expect;  // null when the workload has no expected answer
 };
@@ -67,40 +68,17 @@ struct Answer {
   std::string failure;
 };
 
-Result<Entities> LoadEntities(const PolicySetRecord& p, const Json& entities) {
-  if (!p.schema) return Entities::FromJson(entities);
-  PACTUM_ASSIGN_OR_RETURN(Json normalized, schema::NormalizeEntities(*p.schema, entities));
-  // The schema's action entities are added, as Cedar's harness does, unless the store has them
-  // (the hand-written tests' stores do).
-  std::set<std::pair<std::string, std::string>> present;
-  for (const Json& e : normalized) {
-    present.emplace(e["uid"]["type"].get<std::string>(), e["uid"]["id"].get<std::string>());
-  }
-  for (const Json& action : p.action_entities) {
-    if (!present.count(
-            {action["uid"]["type"].get<std::string>(), action["uid"]["id"].get<std::string>()})) {
-      normalized.push_back(action);
-    }
-  }
-  return Entities::FromJson(normalized);
-}
-
 Result<Request> LoadRequest(const BenchRequest& r) {
   Request request;
   PACTUM_ASSIGN_OR_RETURN(request.principal, EntityUidFromJson(r.principal));
   PACTUM_ASSIGN_OR_RETURN(request.action, EntityUidFromJson(r.action));
   PACTUM_ASSIGN_OR_RETURN(request.resource, EntityUidFromJson(r.resource));
-  Json context = r.context;
-  if (r.policies->schema) {
-    Json action{{"type", request.action.type}, {"id", request.action.id}};
-    PACTUM_ASSIGN_OR_RETURN(context,
-                            schema::NormalizeContext(*r.policies->schema, action, context));
-    if (r.validate) {
-      PACTUM_TRY(schema::ValidateRequest(*r.policies->schema, r.principal, r.action, r.resource,
-                                         r.context));
-    }
+  PACTUM_ASSIGN_OR_RETURN(request.context,
+                          r.policies->reader.ReadContext(r.context_text, request.action));
+  if (r.policies->schema && r.validate) {
+    PACTUM_TRY(
+        schema::ValidateRequestScope(*r.policies->schema, r.principal, r.action, r.resource));
   }
-  PACTUM_ASSIGN_OR_RETURN(request.context, ContextFromJson(context));
   return request;
 }
 
@@ -123,9 +101,7 @@ Answer Failed(std::string why) {
 // Mode json: everything from the request's JSON text on.
 Answer DecideFromJson(const BenchRequest& r) {
   if (!r.policies->setup_error.empty()) return Failed(r.policies->setup_error);
-  Result<Json> json = ParseJson(r.entities->json_text);
-  if (!json.ok()) return Failed(json.status().ToString());
-  Result<Entities> entities = LoadEntities(*r.policies, *json);
+  Result<Entities> entities = r.policies->reader.Read(r.entities->json_text);
   if (!entities.ok()) return Failed(entities.status().ToString());
   Result<Request> request = LoadRequest(r);
   if (!request.ok()) return Failed(request.status().ToString());
@@ -270,8 +246,8 @@ int Main(int argc, char** argv) {
                                          ? schema::ParseJsonSchema(schema_json)
                                          : schema::ParseCedarSchema(schema_text.get<std::string>());
           if (s.ok()) {
-            p->action_entities = schema::ActionEntities(*s);
             p->schema.emplace(std::move(*s));
+            p->reader = EntityReader(*p->schema);
           } else if (p->setup_error.empty()) {
             p->setup_error = "schema: " + s.status().ToString();
           }
@@ -279,8 +255,9 @@ int Main(int argc, char** argv) {
         policy_sets[rec->at("id").get<std::string>()] = std::move(p);
       } else if (kind == "entities") {
         auto e = std::make_unique<EntityRecord>();
-        e->json = rec->at("entities");
-        e->json_text = e->json.dump();
+        // In the workload's member order (uid first), as cedar-wasm receives the text: Json
+        // would sort the members and put every "uid" last.
+        e->json_text = nlohmann::ordered_json::parse(line).at("entities").dump();
         entity_stores[rec->at("id").get<std::string>()] = std::move(e);
       } else if (kind == "request") {
         BenchRequest r;
@@ -290,7 +267,7 @@ int Main(int argc, char** argv) {
         r.principal = rec->at("principal");
         r.action = rec->at("action");
         r.resource = rec->at("resource");
-        r.context = rec->value("context", Json::object());
+        r.context_text = rec->value("context", Json::object()).dump();
         r.validate = rec->value("validateRequest", true);
         r.expect = rec->value("expect", Json());
         requests.push_back(std::move(r));
@@ -355,7 +332,7 @@ int Main(int argc, char** argv) {
         if (!r.policies->setup_error.empty()) continue;
         auto [it, inserted] = stores.try_emplace(r.entities);
         if (inserted) {
-          Result<Entities> e = LoadEntities(*r.policies, r.entities->json);
+          Result<Entities> e = r.policies->reader.Read(r.entities->json_text);
           if (e.ok()) it->second = std::make_unique<Entities>(std::move(*e));
         }
         Result<Request> request = LoadRequest(r);

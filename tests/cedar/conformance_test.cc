@@ -19,6 +19,7 @@
 #include "pactum/base/json.h"
 #include "pactum/cedar/authorizer.h"
 #include "pactum/cedar/cedar.h"
+#include "pactum/cedar/entity_json.h"
 #include "pactum/cedar/est.h"
 #include "pactum/cedar/parser.h"
 #include "pactum/cedar/schema/schema.h"
@@ -55,20 +56,47 @@ std::string Names(std::set<std::string> ids) {
   return out + "]";
 }
 
-// Loads the entity store as Cedar's test harness does: schema-directed parsing of the entity
-// file, plus the schema's action entities.
-Result<Entities> LoadEntities(const schema::Schema& schema, const Json& file_entities) {
-  PACTUM_ASSIGN_OR_RETURN(Json normalized, schema::NormalizeEntities(schema, file_entities));
+// The entity store as Cedar's test harness loads it: schema-directed parsing of the entity
+// file, plus the schema's action entities; by the one-pass reader.
+Result<Entities> LoadEntities(const schema::Schema& schema, const std::string& entity_text) {
+  return EntityReader(schema).Read(entity_text);
+}
+
+// The one-pass reader must build what the document path builds (ParseJson, NormalizeEntities,
+// the action entities, Entities::FromJson): the same entities with the same attributes, tags
+// and ancestors. Returns what differs, or "".
+std::string DiffFromDocumentPath(const schema::Schema& schema, const std::string& entity_text,
+                                 const Entities& read) {
+  Result<Json> json = ParseJson(entity_text);
+  if (!json.ok()) return "the document path cannot parse the entities";
+  Result<Json> normalized = schema::NormalizeEntities(schema, *json);
+  if (!normalized.ok()) return "the document path rejects the entities";
   std::set<std::pair<std::string, std::string>> present;
-  for (const Json& e : normalized) {
+  for (const Json& e : *normalized)
     present.emplace(e["uid"]["type"].get<std::string>(), e["uid"]["id"].get<std::string>());
-  }
   for (const Json& action : schema::ActionEntities(schema)) {
     auto key = std::make_pair(action["uid"]["type"].get<std::string>(),
                               action["uid"]["id"].get<std::string>());
-    if (!present.count(key)) normalized.push_back(action);
+    if (!present.count(key)) normalized->push_back(action);
   }
-  return Entities::FromJson(normalized);
+  Result<Entities> reference = Entities::FromJson(*normalized);
+  if (!reference.ok()) return "the document path fails: " + reference.status().ToString();
+  if (reference->size() != read.size()) return "different entity counts";
+  for (const Json& e : *normalized) {
+    EntityUid uid{e["uid"]["type"].get<std::string>(), e["uid"]["id"].get<std::string>()};
+    const Entity* want = reference->Find(uid);
+    Entities::Resolved got = read.Resolve(uid);
+    if (got.entity() == nullptr) return uid.ToString() + " missing";
+    auto ancestors = [](std::span<const EntityUid> a) {
+      return std::vector<EntityUid>(a.begin(), a.end());
+    };
+    if (Value::MakeRecord(want->attrs) != Value::MakeRecord(got.entity()->attrs) ||
+        Value::MakeRecord(want->tags) != Value::MakeRecord(got.entity()->tags) ||
+        ancestors(reference->Resolve(uid).ancestors()) != ancestors(got.ancestors())) {
+      return uid.ToString() + " differs";
+    }
+  }
+  return "";
 }
 
 Result<Request> LoadRequest(const schema::Schema& schema, const Json& r) {
@@ -117,10 +145,11 @@ void RunTest(const fs::path& test_file, const fs::path& base, Tally& tally) {
   Authorizer indexed(*policies);
   Result<schema::Schema> schema = schema::ParseCedarSchema(*schema_text);
   if (!schema.ok()) return fail_all(test, "schema: " + schema.status().ToString());
-  Result<Json> entity_json = ParseJson(*entity_text);
-  if (!entity_json.ok()) return fail_all(test, "entities: " + entity_json.status().ToString());
-  Result<Entities> entities = LoadEntities(*schema, *entity_json);
+  Result<Entities> entities = LoadEntities(*schema, *entity_text);
   if (!entities.ok()) return fail_all(test, "entities: " + entities.status().ToString());
+  if (std::string diff = DiffFromDocumentPath(*schema, *entity_text, *entities); !diff.empty()) {
+    return fail_all(test, "entities: the reader and the document path differ: " + diff);
+  }
 
   for (const Json& r : test.at("requests")) {
     ++tally.requests;

@@ -37,21 +37,11 @@ void NamePositionally(PolicySet& policies) {
 }
 
 // Entities as Cedar's harness loads them with a schema: schema-directed, plus the schema's
-// action entities unless the file has them.
+// action entities unless the file has them (EntityReader does both). cedar-wasm receives them
+// as JSON text; so does the reader.
 Result<Entities> LoadEntities(const schema::Schema* schema, const Json& entities) {
-  if (schema == nullptr) return Entities::FromJson(entities);
-  PACTUM_ASSIGN_OR_RETURN(Json normalized, schema::NormalizeEntities(*schema, entities));
-  std::set<std::pair<std::string, std::string>> present;
-  for (const Json& e : normalized) {
-    present.emplace(e["uid"]["type"].get<std::string>(), e["uid"]["id"].get<std::string>());
-  }
-  for (const Json& action : schema::ActionEntities(*schema)) {
-    if (!present.count(
-            {action["uid"]["type"].get<std::string>(), action["uid"]["id"].get<std::string>()})) {
-      normalized.push_back(action);
-    }
-  }
-  return Entities::FromJson(normalized);
+  const std::string text = entities.dump();
+  return schema == nullptr ? ReadEntities(text) : ReadEntities(text, *schema);
 }
 
 Result<Request> LoadRequest(const schema::Schema* schema, const Json& c) {

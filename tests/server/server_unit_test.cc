@@ -90,7 +90,7 @@ TEST(Options, ConfigFileErrorsNameLineAndKey) {
 // operation is a route: a route missing from the document (or a stale entry) fails here.
 TEST(OpenApi, DocumentIsInStepWithTheRoutingTable) {
   auto dir = TempPath("pactum-openapi-");
-  auto service = service::Service::Open({dir, &SystemClock()});
+  auto service = service::Service::Open({.data_dir = dir, .clock = &SystemClock()});
   ASSERT_TRUE(service.ok());
   Api api(**service);
   const Json& doc = OpenApiDocument();
@@ -121,7 +121,7 @@ TEST(OpenApi, DocumentIsInStepWithTheRoutingTable) {
 
 TEST(Api, ErrorsAlwaysHaveTheSameShape) {
   auto dir = TempPath("pactum-api-");
-  auto service = service::Service::Open({dir, &SystemClock()});
+  auto service = service::Service::Open({.data_dir = dir, .clock = &SystemClock()});
   ASSERT_TRUE(service.ok());
   Api api(**service);
   for (auto [method, path] :

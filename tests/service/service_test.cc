@@ -13,7 +13,7 @@ class ServiceTest : public ::testing::Test {
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
            ("pactum-svc-" + std::to_string(std::random_device{}()));
-    auto s = Service::Open({dir_, &clock_});
+    auto s = Service::Open({.data_dir = dir_, .clock = &clock_});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     service_ = std::move(*s);
   }

@@ -54,8 +54,11 @@ bool ToUtf16(std::string_view s, std::u16string* out) {
 }
 
 Status AppendString(std::string_view s, std::string* out) {
+  // ASCII is valid UTF-8; anything else is checked by converting it.
+  const bool ascii =
+      std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   std::u16string scratch;
-  if (!ToUtf16(s, &scratch)) return InvalidArgument("string is not valid UTF-8");
+  if (!ascii && !ToUtf16(s, &scratch)) return InvalidArgument("string is not valid UTF-8");
   out->push_back('"');
   for (char c : s) {
     auto u = static_cast<unsigned char>(c);
@@ -130,6 +133,27 @@ Status Append(const Json& v, std::string* out) {
       return Status::Ok();
     }
     case Json::value_t::object: {
+      // Members are kept in byte order, which is code point order; UTF-16 order (RFC 8785
+      // §3.2.3) differs from it only where a name has a character beyond U+FFFF (a 4-byte
+      // UTF-8 sequence, lead byte 0xF0 or above). Without one, the stored order is the answer.
+      bool astral = false;
+      for (auto it = v.begin(); it != v.end() && !astral; ++it) {
+        for (unsigned char c : it.key())
+          astral = astral || c >= 0xF0;
+      }
+      if (!astral) {
+        out->push_back('{');
+        bool first = true;
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          if (!first) out->push_back(',');
+          first = false;
+          PACTUM_TRY(AppendString(it.key(), out));
+          out->push_back(':');
+          PACTUM_TRY(Append(it.value(), out));
+        }
+        out->push_back('}');
+        return Status::Ok();
+      }
       struct Member {
         std::u16string key16;
         const std::string* key;

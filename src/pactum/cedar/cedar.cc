@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pactum/base/json.h"
+#include "pactum/cedar/entity_json.h"
 #include "pactum/cedar/est.h"
 #include "pactum/cedar/parser.h"
 
@@ -59,8 +60,7 @@ Status Authorizer::Link(const std::string& template_id, std::string new_id,
 }
 
 Result<Entities> ParseEntities(std::string_view json_text) {
-  PACTUM_ASSIGN_OR_RETURN(Json json, ParseJson(json_text));
-  return Entities::FromJson(json);
+  return ReadEntities(json_text);
 }
 
 Result<Request> MakeRequest(std::string_view principal, std::string_view action,

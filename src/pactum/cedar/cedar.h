@@ -20,6 +20,7 @@
 #include "pactum/base/status.h"
 #include "pactum/cedar/authorizer.h"
 #include "pactum/cedar/entities.h"
+#include "pactum/cedar/entity_json.h"
 #include "pactum/cedar/policy.h"
 
 namespace pactum::cedar {
@@ -51,7 +52,8 @@ class Authorizer {
   std::vector<std::size_t> unindexed_;  // principal scope names no entity
 };
 
-// Entities from Cedar's entity JSON text (no schema).
+// Entities from Cedar's entity JSON text (no schema); ReadEntities (entity_json.h) is the same
+// and also reads directed by a schema.
 Result<Entities> ParseEntities(std::string_view json_text);
 
 // A request from entity references in Cedar syntax (`User::"alice"`) and a JSON context object

@@ -1,10 +1,10 @@
 #include "pactum/cedar/entities.h"
 
-#include <unordered_set>
 #include <utility>
 
 #include "pactum/cedar/extension.h"
 #include "pactum/cedar/parser.h"
+#include "pactum/cedar/schema/raw_schema.h"
 
 namespace pactum::cedar {
 namespace {
@@ -93,6 +93,10 @@ Result<Value> ValueFromJson(const Json& json) {
   return FromJson(json, "value", 0);
 }
 
+Result<Value> ValueFromJson(const Json& json, const std::string& where, int depth) {
+  return FromJson(json, where, depth);
+}
+
 Result<EntityUid> EntityUidFromJson(const Json& json) {
   const Json* j = &json;
   if (json.is_object() && json.size() == 1 && json.contains("__entity")) j = &json["__entity"];
@@ -102,9 +106,11 @@ Result<EntityUid> EntityUidFromJson(const Json& json) {
                            json.dump());
   }
   EntityUid uid{(*j)["type"].get<std::string>(), (*j)["id"].get<std::string>()};
-  // The type must be a valid Cedar path; parsing `T::""` checks it.
-  Result<EntityUid> check = ParseEntityUid(uid.type + "::\"\"");
-  if (!check.ok()) return InvalidArgument("invalid entity type \"" + uid.type + "\"");
+  // The type must be a valid Cedar path. The policy parser is the judge (it admits, e.g., spaces
+  // around `::`); a plain path needs no parse.
+  if (!schema::IsPath(uid.type) && !ParseEntityUid(uid.type + "::\"\"").ok()) {
+    return InvalidArgument("invalid entity type \"" + uid.type + "\"");
+  }
   return uid;
 }
 
@@ -147,39 +153,59 @@ Result<Entities> Entities::FromJson(const Json& json) {
 }
 
 Result<Entities> Entities::FromEntities(std::vector<Entity> entities) {
-  Entities store;
-  store.entries_.reserve(entities.size());
-  for (Entity& e : entities) {
-    EntityUid uid = e.uid;
-    Entry entry{std::move(e), {}};
-    if (!store.entries_.emplace(uid, std::move(entry)).second) {
-      return InvalidArgument("duplicate entity " + uid.ToString());
-    }
-  }
-  // Transitive closure by a walk from each entity; parents outside the store end the walk.
+  Builder builder;
+  for (Entity& e : entities)
+    PACTUM_TRY(builder.Add(std::move(e)));
+  return std::move(builder).Finish();
+}
+
+Status Entities::Builder::Add(Entity entity) {
+  EntityUid uid = entity.uid;
+  auto [it, inserted] =
+      store_.entries_.try_emplace(std::move(uid), Entry{std::move(entity), nullptr, {}, 0});
+  if (!inserted) return InvalidArgument("duplicate entity " + it->first.ToString());
+  return Status::Ok();
+}
+
+Entities Entities::Builder::Finish(std::span<const Entity> defaults,
+                                   std::shared_ptr<const void> owner) && {
+  Entities store = std::move(store_);
+  for (const Entity& e : defaults)
+    store.entries_.try_emplace(e.uid, Entry{Entity(), &e, {}, 0});
+  store.defaults_owner_ = std::move(owner);
+  // Transitive closure by a walk from each entity; parents outside the store end the walk. A
+  // walk marks the entries it reaches (no set per entity); parents outside the store may repeat
+  // and are deduplicated with the sort.
+  std::vector<const EntityUid*> pending;
+  std::uint32_t walk = 0;
   for (auto& [uid, entry] : store.entries_) {
-    std::unordered_set<EntityUid, EntityUidHash> seen;
-    std::vector<const EntityUid*> stack;
-    for (const EntityUid& p : entry.entity.parents)
-      stack.push_back(&p);
-    while (!stack.empty()) {
-      const EntityUid* next = stack.back();
-      stack.pop_back();
-      if (!seen.insert(*next).second) continue;
+    ++walk;
+    AncestorSet& ancestors = entry.ancestors;
+    for (const EntityUid& p : entry.Get().parents)
+      pending.push_back(&p);
+    while (!pending.empty()) {
+      const EntityUid* next = pending.back();
+      pending.pop_back();
       auto it = store.entries_.find(*next);
-      if (it == store.entries_.end()) continue;
-      for (const EntityUid& p : it->second.entity.parents)
-        stack.push_back(&p);
+      if (it == store.entries_.end()) {
+        ancestors.push_back(*next);
+        continue;
+      }
+      if (it->second.walk == walk) continue;
+      it->second.walk = walk;
+      ancestors.push_back(*next);
+      for (const EntityUid& p : it->second.Get().parents)
+        pending.push_back(&p);
     }
-    entry.ancestors.assign(seen.begin(), seen.end());
-    std::sort(entry.ancestors.begin(), entry.ancestors.end());
+    std::sort(ancestors.begin(), ancestors.end());
+    ancestors.erase(std::unique(ancestors.begin(), ancestors.end()), ancestors.end());
   }
   return store;
 }
 
 const Entity* Entities::Find(const EntityUid& uid) const {
   auto it = entries_.find(uid);
-  return it == entries_.end() ? nullptr : &it->second.entity;
+  return it == entries_.end() ? nullptr : &it->second.Get();
 }
 
 Entities::Resolved Entities::Resolve(const EntityUid& uid) const {
@@ -187,7 +213,7 @@ Entities::Resolved Entities::Resolve(const EntityUid& uid) const {
   r.uid_ = &uid;
   auto it = entries_.find(uid);
   if (it != entries_.end()) {
-    r.entity_ = &it->second.entity;
+    r.entity_ = &it->second.Get();
     r.ancestors_ = &it->second.ancestors;
   }
   return r;

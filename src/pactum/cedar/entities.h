@@ -12,6 +12,8 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -35,8 +37,11 @@ class Entities {
 
   // Parses a JSON array of entities. Duplicate uids are an error.
   static Result<Entities> FromJson(const Json& json);
-  // Builds a store from entities; ancestors are computed once, here.
+  // Builds a store from entities; ancestors are computed once, here. Duplicate uids are an
+  // error.
   static Result<Entities> FromEntities(std::vector<Entity> entities);
+  // The same one entity at a time, for readers that produce entities as they parse.
+  class Builder;
 
   // Sorted: small in practice, and a binary search over a few uids beats hashing them.
   using AncestorSet = std::vector<EntityUid>;
@@ -80,9 +85,27 @@ class Entities {
 
   struct Entry {
     Entity entity;
+    const Entity* shared;  // when set, the entity (one of Builder::Finish's defaults)
     AncestorSet ancestors;
+    std::uint32_t walk;  // the last ancestor walk that reached this entry (construction only)
+    const Entity& Get() const { return shared != nullptr ? *shared : entity; }
   };
   std::unordered_map<EntityUid, Entry, EntityUidHash> entries_;
+  std::shared_ptr<const void> defaults_owner_;  // keeps Builder::Finish's defaults alive
+};
+
+class Entities::Builder {
+ public:
+  // A duplicate uid is an error.
+  Status Add(Entity entity);
+  // Adds each of `defaults` unless an entity with its uid was added (the schema's action
+  // entities), and computes the ancestors. The defaults are referenced, not copied: `owner`
+  // must keep them alive; the store keeps `owner`.
+  Entities Finish(std::span<const Entity> defaults = {},
+                  std::shared_ptr<const void> owner = nullptr) &&;
+
+ private:
+  Entities store_;
 };
 
 struct Request {
@@ -94,6 +117,8 @@ struct Request {
 
 // A Cedar value from its JSON form (see above). Nesting is bounded.
 Result<Value> ValueFromJson(const Json& json);
+// As above, for a value nested `depth` deep in a document; `where` names it in messages.
+Result<Value> ValueFromJson(const Json& json, const std::string& where, int depth);
 // An entity uid in the `{"type", "id"}` or `{"__entity": {...}}` form.
 Result<EntityUid> EntityUidFromJson(const Json& json);
 // A context: a JSON object of values.

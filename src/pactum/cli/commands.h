@@ -14,5 +14,13 @@ void RegisterServe(CLI::App& app, int* exit_code);
 void RegisterKeys(CLI::App& app, int* exit_code);
 // `log ...` and `verify FILE`.
 void RegisterLog(CLI::App& app, int* exit_code);
+// `pact publish FILE` under the `pact` command, against a running server.
+void AddPactPublish(CLI::App& pact_command, int* exit_code);
+// `evidence ingest FILE` and `trust AGENT`, against a running server.
+void RegisterEvidence(CLI::App& app, int* exit_code);
+// `pact lint|diff|hash` on pact files.
+void RegisterPact(CLI::App& app, int* exit_code);
+// `policy check`: one Cedar decision from policy, entity, schema and request files.
+void RegisterPolicy(CLI::App& app, int* exit_code);
 
 }  // namespace pactum::cli

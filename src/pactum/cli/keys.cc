@@ -38,7 +38,7 @@ int Fail(const Status& s) {
 }
 
 int Create(const KeyFlags& f) {
-  auto service = service::Service::Open({f.data, &SystemClock()});
+  auto service = service::Service::Open(service::OperatorOptions(f.data));
   if (!service.ok()) return Fail(service.status());
   auto issued = (*service)->CreateOperatorKey(f.tenant, f.name, SplitComma(f.scopes));
   if (!issued.ok()) return Fail(issued.status());
@@ -55,7 +55,7 @@ int Create(const KeyFlags& f) {
 }
 
 int List(const KeyFlags& f) {
-  auto service = service::Service::Open({f.data, &SystemClock()});
+  auto service = service::Service::Open(service::OperatorOptions(f.data));
   if (!service.ok()) return Fail(service.status());
   auto keys = (*service)->ListAllKeys(f.tenant.empty() ? std::nullopt : std::optional(f.tenant));
   if (!keys.ok()) return Fail(keys.status());
@@ -77,7 +77,7 @@ int List(const KeyFlags& f) {
 }
 
 int Revoke(const KeyFlags& f) {
-  auto service = service::Service::Open({f.data, &SystemClock()});
+  auto service = service::Service::Open(service::OperatorOptions(f.data));
   if (!service.ok()) return Fail(service.status());
   if (Status s = (*service)->RevokeAnyKey(f.id); !s.ok()) return Fail(s);
   std::cout << "revoked key " << f.id << "\n";

@@ -34,7 +34,7 @@ int Fail(const char* command, const Status& s) {
 }
 
 Result<std::unique_ptr<service::Service>> OpenService(const LogFlags& f) {
-  return service::Service::Open({f.data, &SystemClock()});
+  return service::Service::Open(service::OperatorOptions(f.data));
 }
 
 int Checkpoint(const LogFlags& f) {

@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   pactum::cli::RegisterServe(app, &exit_code);
   pactum::cli::RegisterKeys(app, &exit_code);
   pactum::cli::RegisterLog(app, &exit_code);
+  pactum::cli::RegisterEvidence(app, &exit_code);
+  pactum::cli::RegisterPact(app, &exit_code);
+  pactum::cli::RegisterPolicy(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -42,7 +42,7 @@ int Serve(const ServeFlags& flags) {
   if (!format.ok()) return fail(format.status());
   if (Status s = InitLogging(*format, options.log_level); !s.ok()) return fail(s);
 
-  auto service = service::Service::Open({options.data_dir, &SystemClock()});
+  auto service = service::Service::Open({.data_dir = options.data_dir});
   if (!service.ok()) return fail(service.status());
   auto bootstrap = (*service)->Bootstrap();
   if (!bootstrap.ok()) return fail(bootstrap.status());

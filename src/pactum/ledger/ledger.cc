@@ -135,6 +135,7 @@ struct Ledger::PendingAppend {
   std::string type;
   std::int64_t time = 0;
   Hash leaf_hash{};
+  const LeafEntry::WithLeaf* with_leaf = nullptr;
   // Set by the sequencer.
   bool done = false;
   Status status;
@@ -194,22 +195,41 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(store::Store& store, Options option
 }
 
 Result<Receipt> Ledger::Append(const LeafEntry& entry) {
+  PACTUM_ASSIGN_OR_RETURN(std::vector<Receipt> receipts, AppendBatch({entry}));
+  return receipts.front();
+}
+
+Result<std::vector<Receipt>> Ledger::AppendBatch(const std::vector<LeafEntry>& entries) {
   PACTUM_TRY(damaged_);
-  PendingAppend pending;
-  PACTUM_ASSIGN_OR_RETURN(pending.data, LeafData(entry));
-  pending.tenant = entry.tenant;
-  pending.type = entry.type;
-  pending.time = UnixMillis(entry.time);
-  pending.leaf_hash = merkle::HashLeaf(pending.data);
+  std::vector<PendingAppend> pending(entries.size());
   std::condition_variable wake;
-  pending.wake = &wake;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    PendingAppend& p = pending[i];
+    PACTUM_ASSIGN_OR_RETURN(p.data, LeafData(entries[i]));
+    p.tenant = entries[i].tenant;
+    p.type = entries[i].type;
+    p.time = UnixMillis(entries[i].time);
+    p.leaf_hash = merkle::HashLeaf(p.data);
+    if (entries[i].with_leaf) p.with_leaf = &entries[i].with_leaf;
+    p.wake = &wake;
+  }
   std::unique_lock lock(mu_);
   if (stopping_) return Unavailable("the log is closing");
-  queue_.push_back(&pending);
+  // Queued together under one lock, so no other appender's leaf lands between them.
+  for (PendingAppend& p : pending)
+    queue_.push_back(&p);
   work_.notify_one();
-  wake.wait(lock, [&] { return pending.done; });
-  if (!pending.status.ok()) return pending.status;
-  return Receipt{pending.index, pending.leaf_hash};
+  wake.wait(lock, [&] {
+    return std::all_of(pending.begin(), pending.end(),
+                       [](const PendingAppend& p) { return p.done; });
+  });
+  std::vector<Receipt> receipts;
+  receipts.reserve(pending.size());
+  for (const PendingAppend& p : pending) {
+    if (!p.status.ok()) return p.status;
+    receipts.push_back(Receipt{p.index, p.leaf_hash});
+  }
+  return receipts;
 }
 
 void Ledger::RunSequencer() {
@@ -272,6 +292,7 @@ Status Ledger::CommitBatch(std::vector<PendingAppend*>& batch) {
           .BindBlob(5, p->data)
           .BindBlob(6, AsBytes(p->leaf_hash));
       PACTUM_TRY(insert_leaf.Run());
+      if (p->with_leaf) PACTUM_TRY((*p->with_leaf)(db, p->index));
       range.Append(p->leaf_hash, store_node);
       PACTUM_TRY(node_status);
     }

@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -37,10 +38,25 @@
 namespace pactum::ledger {
 
 struct LeafEntry {
+  using WithLeaf = std::function<Status(store::Connection&, std::uint64_t index)>;
+  LeafEntry() = default;
+  LeafEntry(std::string leaf_type, std::string leaf_tenant, TimePoint leaf_time,
+            Json leaf_body = Json::object(), WithLeaf on_commit = nullptr)
+      : type(std::move(leaf_type)),
+        tenant(std::move(leaf_tenant)),
+        time(leaf_time),
+        body(std::move(leaf_body)),
+        with_leaf(std::move(on_commit)) {}
+
   std::string type;    // e.g. "pact.version"; non-empty
   std::string tenant;  // the tenant the leaf belongs to; non-empty
   TimePoint time;
   Json body = Json::object();
+  // Runs on the sequencer inside the transaction that commits the leaf, given the leaf's
+  // index, so that a record written here (the evidence row the leaf attests) is durable exactly
+  // when its leaf is. A failure rolls back the whole batch, other appenders' leaves too: it
+  // must fail only when the store does, never on the caller's input (validate first).
+  WithLeaf with_leaf;
 };
 
 // The canonical leaf data of `entry` (what is hashed and stored).
@@ -106,6 +122,11 @@ class Ledger {
 
   // Appends the leaf and waits until it is durable. An empty type or tenant is rejected.
   Result<Receipt> Append(const LeafEntry& entry);
+  // Appends the leaves, consecutively and in order, and waits until all are durable. They
+  // commit in as few transactions as the batch limit allows; if one fails, the receipts of
+  // the leaves committed before it are lost to the caller but the leaves stay (a log is
+  // append-only), so callers make their with_leaf records carry what they need.
+  Result<std::vector<Receipt>> AppendBatch(const std::vector<LeafEntry>& entries);
 
   // The number of durable leaves.
   std::uint64_t Size() const;

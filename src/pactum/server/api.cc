@@ -1,12 +1,12 @@
 #include "pactum/server/api.h"
 
-#include <charconv>
 #include <chrono>
 
 #include <spdlog/spdlog.h>
 
 #include "pactum/base/clock.h"
 #include "pactum/base/json.h"
+#include "pactum/server/params.h"
 
 namespace pactum::server {
 namespace {
@@ -38,35 +38,6 @@ Result<std::vector<std::string>> StringListField(const Json& body, const char* n
     out.push_back((*it)[i].get<std::string>());
   }
   return out;
-}
-
-Status RejectUnknownFields(const Json& body, std::initializer_list<const char*> known) {
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    bool ok = false;
-    for (const char* k : known)
-      ok = ok || it.key() == k;
-    if (!ok) return InvalidArgument("unknown field \"" + it.key() + "\"", {{"field", it.key()}});
-  }
-  return Status::Ok();
-}
-
-// A non-negative decimal integer from the query or path; the error names the parameter.
-Result<std::optional<std::uint64_t>> UintParam(const std::map<std::string, std::string>& params,
-                                               const char* name, bool required) {
-  auto it = params.find(name);
-  if (it == params.end() || it->second.empty()) {
-    if (required)
-      return InvalidArgument(std::string("missing parameter \"") + name + "\"", {{"field", name}});
-    return std::optional<std::uint64_t>();
-  }
-  const std::string& text = it->second;
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size())
-    return InvalidArgument(
-        std::string("parameter \"") + name + "\" must be a non-negative integer below 2^64",
-        {{"field", name}});
-  return std::optional<std::uint64_t>(value);
 }
 
 }  // namespace
@@ -162,6 +133,8 @@ void Api::AddRoutes() {
     if (!bundle.ok()) return Response::Error(bundle.status());
     return Response::Json(200, *bundle);
   });
+
+  AddLoopRoutes();
 
   router_.Add("GET", "/v1/log/leaves/{index}", Access::Scope("read"), [this](Request& req) {
     auto index = UintParam(req.params, "index", true);

@@ -29,6 +29,8 @@ class Api final : public RequestHandler {
 
  private:
   void AddRoutes();
+  // Agents, pacts, evidence, trust and events (api_loop.cc).
+  void AddLoopRoutes();
   Response Dispatch(const Route& route, Request& request);
   Status CheckHealth();
 

@@ -29,15 +29,21 @@ Status ValidateKeyName(std::string_view name) {
 }  // namespace
 
 Service::Service(std::unique_ptr<store::Store> store, const Clock* clock,
-                 std::unique_ptr<ledger::Ledger> ledger)
-    : store_(std::move(store)), clock_(clock), ledger_(std::move(ledger)) {}
+                 std::unique_ptr<ledger::Ledger> ledger, trust::TrustConfig trust_config)
+    : store_(std::move(store)),
+      clock_(clock),
+      ledger_(std::move(ledger)),
+      book_(std::move(trust_config)) {}
 
 Service::~Service() = default;
 
 Result<std::unique_ptr<Service>> Service::Open(const ServiceOptions& options) {
   PACTUM_ASSIGN_OR_RETURN(auto store, store::Store::Open(options.data_dir));
   PACTUM_ASSIGN_OR_RETURN(auto log, ledger::Ledger::Open(*store, {options.clock}));
-  return std::unique_ptr<Service>(new Service(std::move(store), options.clock, std::move(log)));
+  std::unique_ptr<Service> service(
+      new Service(std::move(store), options.clock, std::move(log), options.trust));
+  if (options.load_trust) PACTUM_TRY(service->ReplayLoop());
+  return service;
 }
 
 int Service::schema_version() const {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "pactum/ledger/bundle.h"
 #include "pactum/ledger/ledger.h"
 #include "pactum/service/auth.h"
+#include "pactum/service/trust_book.h"
+#include "pactum/trust/trust.h"
 
 namespace pactum::store {
 class Store;
@@ -24,6 +27,43 @@ namespace pactum::service {
 struct ServiceOptions {
   std::filesystem::path data_dir = "var";
   const Clock* clock = &SystemClock();
+  trust::TrustConfig trust = trust::TrustConfig::Default();
+  // Rebuild live trust from the store at open (and log events a crash left unlogged). The
+  // server needs it; operator commands that only read keys or the log do not.
+  bool load_trust = true;
+};
+
+// Options for operator commands at the machine (keys, log): no live trust.
+inline ServiceOptions OperatorOptions(std::filesystem::path data_dir) {
+  ServiceOptions options;
+  options.data_dir = std::move(data_dir);
+  options.load_trust = false;
+  return options;
+}
+
+// One evidence item as a surface received it: the JSON object, the Idempotency-Key header if
+// any (the item's own `idempotency_key` field otherwise), and where it came from for error
+// messages ("line 17"; empty for a single item).
+struct EvidenceSubmission {
+  Json item;
+  std::optional<std::string> idempotency_key;
+  std::string where;
+};
+
+// What became of a submitted item: a new record with its log receipt, or the record an earlier
+// submission with the same idempotency key created (duplicate, counted once).
+struct EvidenceReceipt {
+  std::string id;
+  bool duplicate = false;
+  std::uint64_t log_index = 0;
+  std::string leaf_hash;            // base64, as the log's proofs carry it
+  std::vector<std::string> events;  // types of the events this item caused (new items only)
+};
+
+struct EventQuery {
+  std::optional<std::string> agent, workflow, type;
+  std::optional<std::uint64_t> after;  // log index
+  std::size_t limit = 100;
 };
 
 class Service {
@@ -76,20 +116,67 @@ class Service {
   Result<std::string> LogKeyFile();
   std::uint64_t LogSize() const;
 
+  // Agents (DESIGN §2). `body` is the agent's JSON (docs/API.md); its `assets` hash to the
+  // fingerprint. Register fails with kAlreadyExists for a known id; Update replaces the record
+  // and, when the assets changed, makes the agent's capability evidence stale.
+  Result<Json> RegisterAgent(const Principal& caller, const Json& body);
+  Result<Json> UpdateAgent(const Principal& caller, std::string_view id, const Json& body);
+  Result<Json> GetAgent(const Principal& caller, std::string_view id);
+  Result<Json> ListAgents(const Principal& caller);
+
+  // Pacts (DESIGN §4): `pact_json` is the canonical JSON form (pact/pact.h ToJson), as
+  // `pactum pact publish` sends it. Published versions are immutable: the same name and version
+  // with another hash is kConflict; with the same hash it is answered again (created false).
+  struct Publication {
+    Json pact;  // {name, version, workflow, hash, log_index, published_at, body}
+    bool created = false;
+  };
+  Result<Publication> PublishPact(const Principal& caller, const Json& pact_json);
+  Result<Json> GetPact(const Principal& caller, std::string_view name,
+                       std::optional<std::int64_t> version);
+  Result<Json> ListPacts(const Principal& caller);
+
+  // Evidence (DESIGN §2): validates every item first (an error names the item's `where` and the
+  // field, and stores nothing), then records the new ones durably, each with its log leaf,
+  // and updates trust. Idempotency keys make a retried submission count once.
+  Result<std::vector<EvidenceReceipt>> SubmitEvidence(const Principal& caller,
+                                                      std::vector<EvidenceSubmission> items);
+
+  // Explained trust of an agent (docs/API.md): in one workflow, or in every workflow it has
+  // trust in (and those a pact covers) when `workflow` is empty.
+  Result<Json> ExplainTrust(const Principal& caller, std::string_view agent_id,
+                            std::optional<std::string> workflow);
+  // The live trust state decide reads.
+  Result<trust::TrustSnapshot> TrustSnapshot(const Principal& caller, std::string_view agent_id,
+                                             std::string_view workflow);
+  Result<Json> ListEvents(const Principal& caller, const EventQuery& query);
+
   const Clock& clock() const { return *clock_; }
   int schema_version() const;
 
  private:
   Service(std::unique_ptr<store::Store> store, const Clock* clock,
-          std::unique_ptr<ledger::Ledger> ledger);
+          std::unique_ptr<ledger::Ledger> ledger, trust::TrustConfig trust_config);
   Result<IssuedKey> IssueKey(std::string_view tenant_name, bool create_tenant,
                              std::string_view name, const std::vector<std::string>& scopes);
 
   Result<Json> LeafJson(std::uint64_t index, const std::string* tenant);
 
+  // The loop (loop.cc): rebuild the trust book from the store at open, and log the events
+  // records caused (each a leaf and an events row, durable together).
+  Status ReplayLoop();
+  // Every event must have its cause_index set.
+  Status LogEvents(std::vector<LoopEvent> events);
+  Result<Json> StoreAgent(const Principal& caller, std::string_view id, const Json& body,
+                          bool create);
+
   std::unique_ptr<store::Store> store_;
   const Clock* clock_;
   std::unique_ptr<ledger::Ledger> ledger_;  // after store_: destroyed before it
+  TrustBook book_;
+  // Serialises the loop's writes (agents, pacts, evidence), so the order trust sees them in
+  // is the log's order, the order a restart replays.
+  std::mutex loop_mu_;
 };
 
 // `pactum verify FILE`: checks a checkpoint, proof bundle or DSSE envelope offline against the

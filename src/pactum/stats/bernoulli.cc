@@ -10,6 +10,10 @@ double DoubledFailureRate(double p0) {
   return std::min(1.0, 2 * p0);
 }
 
+double DriftFailureRate(double p0) {
+  return std::min(2 * p0, (1 + p0) / 2);
+}
+
 Result<BernoulliLogLikelihoodRatio> BernoulliLlr(double p0, double p1) {
   if (!(p0 >= 0 && p0 < 1)) {
     return InvalidArgument("p0 must be in [0, 1), got " + std::to_string(p0), {{"field", "p0"}});

@@ -21,6 +21,10 @@ struct BernoulliLogLikelihoodRatio {
 // DESIGN §5's default alternative to p0: min(1, 2·p0). It is degenerate (equal to p0) for
 // p0 = 0 and p0 = 1, which callers must then replace with an explicit p1.
 double DoubledFailureRate(double p0);
+// The alternative trust's drift charts use: min(2·p0, (1 + p0)/2), doubling the failure rate
+// or, where that would pass the midpoint, halving the success rate. Above p0 for every
+// p0 ∈ (0, 1) (so the chart is never degenerate there) and continuous at p0 = 1/3.
+double DriftFailureRate(double p0);
 
 // Fails unless 0 ≤ p0 < p1 ≤ 1; the message names "p0" or "p1".
 Result<BernoulliLogLikelihoodRatio> BernoulliLlr(double p0, double p1);

@@ -36,6 +36,9 @@ struct BetaPosterior {
   // The p-quantile (inverse CDF) for p ∈ [0,1], by Boost.Math's ibeta_inv; NaN for other p.
   double Quantile(double p) const;
   double LowerBound() const { return Quantile(kLowerBoundProbability); }
+  // The same quantile to about 7 significant digits (Boost's iteration stopped at 24 bits),
+  // 2–4 times cheaper: for hot paths that only need a score's 0..1000 scale.
+  double FastQuantile(double p) const;
   // Evidence beyond the prior: α + β − α0 − β0, in weight units.
   double EffectiveEvidence() const { return alpha + beta - kPriorAlpha - kPriorBeta; }
 };
@@ -49,6 +52,15 @@ class DecayedBeta {
   // nothing) unless time is finite with |time / half_life| < 2^52, x ∈ [0,1] and weight ∈
   // [0, 1e12].
   Status Observe(double time, double outcome, double weight);
+  // Adds evidence to α and β separately (Observe(t, x, w) is Add(t, w·x, w·(1−x))), for
+  // outcomes whose failures and successes weigh differently. Same checks as Observe, each
+  // amount in [0, 1e12].
+  Status Add(double time, double alpha_evidence, double beta_evidence);
+  // Takes back amounts earlier added at `time`: they are removed with the decay they had, so
+  // withdrawing what Add added leaves the sums as if it never was, up to rounding. The sums
+  // never fall below zero (the posterior never below the prior). Does not move newest_time.
+  // Fails like Add, and before any observation.
+  Status Withdraw(double time, double alpha_evidence, double beta_evidence);
 
   // The posterior at `time` (at the newest observation's time if that is later).
   BetaPosterior At(double time) const;

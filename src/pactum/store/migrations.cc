@@ -54,6 +54,71 @@ CREATE TABLE log_meta (
   value TEXT NOT NULL
 );
 )sql"},
+      {3, "agents, pacts, evidence and events", R"sql(
+-- Agents as registered now; agent_versions keeps every registration and change, as logged.
+CREATE TABLE agents (
+  tenant_id    TEXT NOT NULL REFERENCES tenants(id),
+  id           TEXT NOT NULL,
+  record       TEXT NOT NULL,  -- canonical JSON: display_name, owner, provider, model, assets
+  fingerprint  TEXT NOT NULL,  -- hex SHA-256 of the canonical JSON of the assets
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+) WITHOUT ROWID;
+CREATE TABLE agent_versions (
+  log_index   INTEGER PRIMARY KEY,
+  tenant_id   TEXT NOT NULL,
+  agent_id    TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  record      TEXT NOT NULL,
+  at          INTEGER NOT NULL
+);
+-- Published pact versions: immutable; body is the canonical JSON whose SHA-256 is hash.
+CREATE TABLE pacts (
+  tenant_id    TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  workflow     TEXT NOT NULL,
+  hash         TEXT NOT NULL,
+  body         TEXT NOT NULL,
+  published_at INTEGER NOT NULL,
+  log_index    INTEGER NOT NULL UNIQUE,
+  PRIMARY KEY (tenant_id, name, version)
+) WITHOUT ROWID;
+-- Evidence, append-only. A row is written in the transaction that commits its log leaf, so
+-- log_index is never missing; the evidence itself is the leaf's data (log_leaves.data), kept
+-- once. Idempotency keys are unique per tenant.
+CREATE TABLE evidence (
+  log_index       INTEGER PRIMARY KEY,
+  id              TEXT NOT NULL UNIQUE,
+  tenant_id       TEXT NOT NULL,
+  agent_id        TEXT NOT NULL,
+  workflow        TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  time            INTEGER NOT NULL,
+  idempotency_key TEXT,
+  pact_hash       TEXT NOT NULL,
+  fingerprint     TEXT NOT NULL,
+  received_at     INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX evidence_idempotency ON evidence (tenant_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE INDEX evidence_by_agent ON evidence (tenant_id, agent_id, workflow, log_index);
+-- Trust events (score, tier, drift, breach, consequence, fingerprint, pact): each a log leaf;
+-- cause_index is the log index of the record that caused it.
+CREATE TABLE events (
+  log_index   INTEGER PRIMARY KEY,
+  id          TEXT NOT NULL UNIQUE,
+  tenant_id   TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  agent_id    TEXT NOT NULL,
+  workflow    TEXT NOT NULL,
+  time        INTEGER NOT NULL,
+  cause_index INTEGER NOT NULL,
+  data        TEXT NOT NULL
+);
+CREATE INDEX events_by_tenant ON events (tenant_id, log_index);
+)sql"},
   };
   return kMigrations;
 }

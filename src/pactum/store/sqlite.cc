@@ -20,15 +20,21 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
 }  // namespace
 
 Statement::Statement(Statement&& other) noexcept
-    : stmt_(other.stmt_), db_(other.db_), bind_error_(std::move(other.bind_error_)) {
+    : stmt_(other.stmt_),
+      db_(other.db_),
+      owner_(other.owner_),
+      sql_(std::move(other.sql_)),
+      bind_error_(std::move(other.bind_error_)) {
   other.stmt_ = nullptr;
 }
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    Release();
     stmt_ = other.stmt_;
     db_ = other.db_;
+    owner_ = other.owner_;
+    sql_ = std::move(other.sql_);
     bind_error_ = std::move(other.bind_error_);
     other.stmt_ = nullptr;
   }
@@ -36,7 +42,17 @@ Statement& Statement::operator=(Statement&& other) noexcept {
 }
 
 Statement::~Statement() {
-  sqlite3_finalize(stmt_);
+  Release();
+}
+
+void Statement::Release() {
+  if (stmt_ == nullptr) return;
+  if (owner_ != nullptr) {
+    owner_->Recycle(std::move(sql_), stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  stmt_ = nullptr;
 }
 
 #define PACTUM_SQLITE_BIND(call)                                             \
@@ -131,7 +147,24 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path
 }
 
 Connection::~Connection() {
+  for (auto& [sql, statements] : idle_statements_) {
+    for (sqlite3_stmt* stmt : statements)
+      sqlite3_finalize(stmt);
+  }
   sqlite3_close_v2(db_);
+}
+
+void Connection::Recycle(std::string sql, sqlite3_stmt* stmt) {
+  // A few idle copies per SQL text are enough: statements are rarely open twice at once.
+  constexpr std::size_t kIdlePerSql = 4;
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  auto& idle = idle_statements_[std::move(sql)];
+  if (idle.size() >= kIdlePerSql) {
+    sqlite3_finalize(stmt);
+  } else {
+    idle.push_back(stmt);
+  }
 }
 
 Status Connection::Exec(std::string_view sql) {
@@ -147,10 +180,16 @@ Status Connection::Exec(std::string_view sql) {
 }
 
 Result<Statement> Connection::Prepare(std::string_view sql) {
+  std::string text(sql);
+  if (auto it = idle_statements_.find(text); it != idle_statements_.end() && !it->second.empty()) {
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    return Statement(stmt, db_, this, std::move(text));
+  }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
-  return Statement(stmt, db_);
+  return Statement(stmt, db_, this, std::move(text));
 }
 
 std::int64_t Connection::Changes() const {

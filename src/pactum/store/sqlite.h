@@ -2,7 +2,9 @@
 // columns, and transactions that roll back unless committed. Every call returns a Status
 // whose message carries SQLite's own text.
 //
-// A Connection is not thread-safe; the Store (store.h) hands them out.
+// A Connection is not thread-safe; the Store (store.h) hands them out. Prepared statements are
+// kept by the connection and reused when the same SQL is prepared again (preparing costs more
+// than running a small statement), so a Statement must not outlive its Connection.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "pactum/base/status.h"
 
@@ -18,6 +22,8 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace pactum::store {
+
+class Connection;
 
 class Statement {
  public:
@@ -51,9 +57,13 @@ class Statement {
 
  private:
   friend class Connection;
-  Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  Statement(sqlite3_stmt* stmt, sqlite3* db, Connection* owner, std::string sql)
+      : stmt_(stmt), db_(db), owner_(owner), sql_(std::move(sql)) {}
+  void Release();
   sqlite3_stmt* stmt_ = nullptr;
   sqlite3* db_ = nullptr;
+  Connection* owner_ = nullptr;  // takes the statement back for reuse
+  std::string sql_;
   Status bind_error_;  // the first failed Bind, reported by Step
 };
 
@@ -75,8 +85,11 @@ class Connection {
   std::int64_t LastInsertRowId() const;
 
  private:
+  friend class Statement;
   explicit Connection(sqlite3* db) : db_(db) {}
+  void Recycle(std::string sql, sqlite3_stmt* stmt);
   sqlite3* db_;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_statements_;
 };
 
 // Rolls back on destruction unless Commit() succeeded. BEGIN IMMEDIATE takes the write lock

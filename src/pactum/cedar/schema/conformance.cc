@@ -25,10 +25,6 @@ struct Uid {
   Json ToJson() const { return Json{{"type", type}, {"id", id}}; }
 };
 
-bool IsActionType(std::string_view type) {
-  return type == "Action" || (type.size() > 8 && type.substr(type.size() - 8) == "::Action");
-}
-
 std::string Describe(const Json& value) {
   switch (value.type()) {
     case Json::value_t::null:
@@ -286,41 +282,6 @@ class Checker {
   const Schema& schema_;
 };
 
-// Every action reachable from `uid` through memberOf, excluding itself.
-std::set<ActionUid> ActionAncestors(const Schema& schema, const ActionUid& uid) {
-  std::set<ActionUid> out;
-  std::vector<ActionUid> pending{uid};
-  while (!pending.empty()) {
-    ActionUid next = std::move(pending.back());
-    pending.pop_back();
-    const Action* action = schema.FindAction(next);
-    if (!action) continue;
-    for (const auto& parent : action->member_of) {
-      if (out.insert(parent).second) pending.push_back(parent);
-    }
-  }
-  return out;
-}
-
-Status CheckActionEntity(const Schema& schema, const Uid& uid, const Json& attrs,
-                         const std::set<Uid>& parents, bool has_tags, const std::string& where) {
-  const Action* action = schema.FindAction(ActionUid{uid.type, uid.id});
-  if (!action) return InvalidArgument(where + ": action " + uid.ToString() + " is not declared");
-  if (!attrs.empty() || has_tags) {
-    return InvalidArgument(where + ": action entities have no attributes or tags in the schema");
-  }
-  std::set<ActionUid> given;
-  for (const auto& parent : parents)
-    given.insert(ActionUid{parent.type, parent.id});
-  // Cedar compares against the declared hierarchy; either the direct groups or all ancestors
-  // describe it.
-  if (given != action->member_of && given != ActionAncestors(schema, action->uid)) {
-    return InvalidArgument(where + ": parents of action " + uid.ToString() +
-                           " differ from the schema's declaration");
-  }
-  return Status::Ok();
-}
-
 Result<Json> NormalizeEntity(const Checker& checker, const Json& json, std::size_t index,
                              std::set<Uid>& seen) {
   const Schema& schema = checker.schema();
@@ -355,7 +316,11 @@ Result<Json> NormalizeEntity(const Checker& checker, const Json& json, std::size
 
   Json out{{"uid", uid.ToJson()}, {"attrs", Json::object()}, {"parents", parents_out}};
   if (IsActionType(uid.type)) {
-    PACTUM_TRY(CheckActionEntity(schema, uid, attrs, parents, !tags.empty(), where));
+    std::set<ActionUid> given;
+    for (const auto& parent : parents)
+      given.insert(ActionUid{parent.type, parent.id});
+    PACTUM_TRY(CheckActionEntity(schema, ActionUid{uid.type, uid.id},
+                                 !attrs.empty() || !tags.empty(), given, where));
     if (json.contains("tags")) out["tags"] = Json::object();
     return out;
   }
@@ -399,6 +364,52 @@ Result<const Action*> FindDeclaredAction(const Schema& schema, const Json& actio
 
 }  // namespace
 
+Status CheckActionEntity(const Schema& schema, const ActionUid& uid, bool has_attrs_or_tags,
+                         const std::set<ActionUid>& parents, const std::string& where) {
+  const Action* action = schema.FindAction(uid);
+  const std::string name = Uid{uid.type, uid.id}.ToString();
+  if (!action) return InvalidArgument(where + ": action " + name + " is not declared");
+  if (has_attrs_or_tags) {
+    return InvalidArgument(where + ": action entities have no attributes or tags in the schema");
+  }
+  // Cedar compares against the declared hierarchy; either the direct groups or all ancestors
+  // describe it.
+  if (parents != action->member_of && parents != ActionAncestors(schema, action->uid)) {
+    return InvalidArgument(where + ": parents of action " + name +
+                           " differ from the schema's declaration");
+  }
+  return Status::Ok();
+}
+
+std::set<ActionUid> ActionAncestors(const Schema& schema, const ActionUid& uid) {
+  std::set<ActionUid> out;
+  std::vector<ActionUid> pending{uid};
+  while (!pending.empty()) {
+    ActionUid next = std::move(pending.back());
+    pending.pop_back();
+    const Action* action = schema.FindAction(next);
+    if (!action) continue;
+    for (const auto& parent : action->member_of) {
+      if (out.insert(parent).second) pending.push_back(parent);
+    }
+  }
+  return out;
+}
+
+bool IsActionType(std::string_view type) {
+  return type == "Action" || (type.size() > 8 && type.substr(type.size() - 8) == "::Action");
+}
+
+Status CheckEnumId(const Schema& schema, const std::string& type, const std::string& id,
+                   const std::string& where) {
+  return Checker(schema).CheckEnumId(Uid{type, id}, where);
+}
+
+Result<Json> NormalizeValue(const Schema& schema, const Json& value, const Type* expected,
+                            const std::string& where, int depth) {
+  return Checker(schema).Value(value, expected, where, depth);
+}
+
 Result<Json> NormalizeEntities(const Schema& schema, const Json& entities) {
   if (!entities.is_array()) return InvalidArgument("entities must be a JSON array");
   Checker checker(schema);
@@ -424,6 +435,12 @@ Result<Json> NormalizeContext(const Schema& schema, const Json& action_uid, cons
 
 Status ValidateRequest(const Schema& schema, const Json& principal, const Json& action,
                        const Json& resource, const Json& context) {
+  PACTUM_TRY(ValidateRequestScope(schema, principal, action, resource));
+  return NormalizeContext(schema, action, context).status();
+}
+
+Status ValidateRequestScope(const Schema& schema, const Json& principal, const Json& action,
+                            const Json& resource) {
   PACTUM_ASSIGN_OR_RETURN(const Action* declared, FindDeclaredAction(schema, action));
   const std::string action_name = declared->uid.type + "::\"" + declared->uid.id + "\"";
   Checker checker(schema);
@@ -441,8 +458,7 @@ Status ValidateRequest(const Schema& schema, const Json& principal, const Json& 
     }
     PACTUM_TRY(checker.CheckEnumId(uid, slot.role));
   }
-  Result<Json> normalized = NormalizeContext(schema, action, context);
-  return normalized.status();
+  return Status::Ok();
 }
 
 }  // namespace pactum::cedar::schema

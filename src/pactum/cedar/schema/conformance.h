@@ -24,10 +24,32 @@ inline constexpr int kMaxValueDepth = 128;
 
 Result<Json> NormalizeEntities(const Schema& schema, const Json& entities);
 
+// The pieces NormalizeEntities is made of, for readers that type entity JSON as they parse it
+// (pactum/cedar/entity_json.h) and must agree with it. `where` names the value in messages.
+//
+// One value against `expected` (null: untyped, as under additionalAttributes), nested `depth`
+// deep, in explicit form.
+Result<Json> NormalizeValue(const Schema& schema, const Json& value, const Type* expected,
+                            const std::string& where, int depth);
+// Action entity types: `Action` and `NS::Action`.
+bool IsActionType(std::string_view type);
+// An id of an enumerated entity type must be one of its choices.
+Status CheckEnumId(const Schema& schema, const std::string& type, const std::string& id,
+                   const std::string& where);
+// Every action reachable from `uid` through memberOf, excluding itself.
+std::set<ActionUid> ActionAncestors(const Schema& schema, const ActionUid& uid);
+// An action entity must be declared, have no attributes or tags, and the declared parents.
+Status CheckActionEntity(const Schema& schema, const ActionUid& uid, bool has_attrs_or_tags,
+                         const std::set<ActionUid>& parents, const std::string& where);
+
 Result<Json> NormalizeContext(const Schema& schema, const Json& action_uid, const Json& context);
 
 // principal, action and resource are uids {"type","id"} (or {"__entity":{...}}).
 Status ValidateRequest(const Schema& schema, const Json& principal, const Json& action,
                        const Json& resource, const Json& context);
+// ValidateRequest without the context: the action is declared, and the principal and resource
+// types are in its appliesTo (and their ids in their enumerations).
+Status ValidateRequestScope(const Schema& schema, const Json& principal, const Json& action,
+                            const Json& resource);
 
 }  // namespace pactum::cedar::schema

@@ -1,0 +1,144 @@
+// The routes of the trust loop (docs/API.md): agents, pacts, evidence, explained trust, events.
+#include <sstream>
+
+#include "pactum/base/json.h"
+#include "pactum/server/api.h"
+#include "pactum/server/params.h"
+
+namespace pactum::server {
+namespace {
+
+Json ReceiptJson(const service::EvidenceReceipt& r) {
+  return {{"id", r.id},
+          {"duplicate", r.duplicate},
+          {"receipt", {{"log_index", r.log_index}, {"leaf_hash", r.leaf_hash}}},
+          {"events", r.events}};
+}
+
+// A JSON Lines body: one evidence object a line; blank lines are skipped. Errors name the line.
+Result<std::vector<service::EvidenceSubmission>> ParseJsonLines(const std::string& body) {
+  std::vector<service::EvidenceSubmission> items;
+  std::istringstream in(body);
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = "line " + std::to_string(number);
+    auto json = ParseJson(line);
+    if (!json.ok()) return json.status().WithContext(where).WithDetail("line", number);
+    items.push_back({std::move(*json), std::nullopt, where});
+  }
+  if (items.empty())
+    return InvalidArgument("the body has no evidence lines (JSON Lines: one object a line)",
+                           {{"field", "body"}});
+  return items;
+}
+
+}  // namespace
+
+void Api::AddLoopRoutes() {
+  router_.Add("POST", "/v1/agents", Access::Scope("agents:write"), [this](Request& req) {
+    auto body = req.JsonBody();
+    if (!body.ok()) return Response::Error(body.status());
+    auto agent = service_.RegisterAgent(*req.principal, *body);
+    if (!agent.ok()) return Response::Error(agent.status());
+    return Response::Json(201, *agent);
+  });
+
+  router_.Add("GET", "/v1/agents", Access::Scope("read"), [this](Request& req) {
+    auto agents = service_.ListAgents(*req.principal);
+    if (!agents.ok()) return Response::Error(agents.status());
+    return Response::Json(200, {{"agents", *agents}});
+  });
+
+  router_.Add("GET", "/v1/agents/{id}", Access::Scope("read"), [this](Request& req) {
+    auto agent = service_.GetAgent(*req.principal, req.params["id"]);
+    if (!agent.ok()) return Response::Error(agent.status());
+    return Response::Json(200, *agent);
+  });
+
+  router_.Add("PUT", "/v1/agents/{id}", Access::Scope("agents:write"), [this](Request& req) {
+    auto body = req.JsonBody();
+    if (!body.ok()) return Response::Error(body.status());
+    auto agent = service_.UpdateAgent(*req.principal, req.params["id"], *body);
+    if (!agent.ok()) return Response::Error(agent.status());
+    return Response::Json(200, *agent);
+  });
+
+  router_.Add("GET", "/v1/agents/{id}/trust", Access::Scope("read"), [this](Request& req) {
+    auto trust =
+        service_.ExplainTrust(*req.principal, req.params["id"], StringParam(req.query, "workflow"));
+    if (!trust.ok()) return Response::Error(trust.status());
+    return Response::Json(200, *trust);
+  });
+
+  router_.Add("POST", "/v1/pacts", Access::Scope("pacts:write"), [this](Request& req) {
+    auto body = req.JsonBody();
+    if (!body.ok()) return Response::Error(body.status());
+    auto published = service_.PublishPact(*req.principal, *body);
+    if (!published.ok()) return Response::Error(published.status());
+    return Response::Json(published->created ? 201 : 200, published->pact);
+  });
+
+  router_.Add("GET", "/v1/pacts", Access::Scope("read"), [this](Request& req) {
+    auto pacts = service_.ListPacts(*req.principal);
+    if (!pacts.ok()) return Response::Error(pacts.status());
+    return Response::Json(200, {{"pacts", *pacts}});
+  });
+
+  router_.Add("GET", "/v1/pacts/{name}", Access::Scope("read"), [this](Request& req) {
+    auto version = UintParam(req.query, "version", false);
+    if (!version.ok()) return Response::Error(version.status());
+    std::optional<std::int64_t> v;
+    if (*version) v = static_cast<std::int64_t>(**version);
+    auto pact = service_.GetPact(*req.principal, req.params["name"], v);
+    if (!pact.ok()) return Response::Error(pact.status());
+    return Response::Json(200, *pact);
+  });
+
+  router_.Add("POST", "/v1/evidence", Access::Scope("evidence:write"), [this](Request& req) {
+    auto body = req.JsonBody();
+    if (!body.ok()) return Response::Error(body.status());
+    std::optional<std::string> key;
+    if (const std::string* h = req.Header("idempotency-key")) key = *h;
+    std::vector<service::EvidenceSubmission> items;
+    items.push_back({std::move(*body), key, ""});
+    auto receipts = service_.SubmitEvidence(*req.principal, std::move(items));
+    if (!receipts.ok()) return Response::Error(receipts.status());
+    const auto& r = receipts->front();
+    return Response::Json(r.duplicate ? 200 : 201, ReceiptJson(r));
+  });
+
+  router_.Add("POST", "/v1/evidence:bulk", Access::Scope("evidence:write"), [this](Request& req) {
+    auto items = ParseJsonLines(req.body);
+    if (!items.ok()) return Response::Error(items.status());
+    auto receipts = service_.SubmitEvidence(*req.principal, std::move(*items));
+    if (!receipts.ok()) return Response::Error(receipts.status());
+    Json list = Json::array();
+    std::size_t duplicates = 0;
+    for (const auto& r : *receipts) {
+      duplicates += r.duplicate ? 1 : 0;
+      list.push_back(ReceiptJson(r));
+    }
+    return Response::Json(200, {{"accepted", receipts->size() - duplicates},
+                                {"duplicates", duplicates},
+                                {"items", std::move(list)}});
+  });
+
+  router_.Add("GET", "/v1/events", Access::Scope("read"), [this](Request& req) {
+    service::EventQuery query;
+    query.agent = StringParam(req.query, "agent");
+    query.workflow = StringParam(req.query, "workflow");
+    query.type = StringParam(req.query, "type");
+    auto after = UintParam(req.query, "after", false);
+    if (!after.ok()) return Response::Error(after.status());
+    query.after = *after;
+    auto limit = UintParam(req.query, "limit", false);
+    if (!limit.ok()) return Response::Error(limit.status());
+    if (*limit) query.limit = static_cast<std::size_t>(**limit);
+    auto events = service_.ListEvents(*req.principal, query);
+    if (!events.ok()) return Response::Error(events.status());
+    return Response::Json(200, {{"events", *events}});
+  });
+}
+
+}  // namespace pactum::server

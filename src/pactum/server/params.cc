@@ -1,0 +1,42 @@
+#include "pactum/server/params.h"
+
+#include <charconv>
+
+namespace pactum::server {
+
+Status RejectUnknownFields(const Json& body, std::initializer_list<const char*> known) {
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    bool ok = false;
+    for (const char* k : known)
+      ok = ok || it.key() == k;
+    if (!ok) return InvalidArgument("unknown field \"" + it.key() + "\"", {{"field", it.key()}});
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<std::uint64_t>> UintParam(const std::map<std::string, std::string>& params,
+                                               const char* name, bool required) {
+  auto it = params.find(name);
+  if (it == params.end() || it->second.empty()) {
+    if (required)
+      return InvalidArgument(std::string("missing parameter \"") + name + "\"", {{"field", name}});
+    return std::optional<std::uint64_t>();
+  }
+  const std::string& text = it->second;
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size())
+    return InvalidArgument(
+        std::string("parameter \"") + name + "\" must be a non-negative integer below 2^64",
+        {{"field", name}});
+  return std::optional<std::uint64_t>(value);
+}
+
+std::optional<std::string> StringParam(const std::map<std::string, std::string>& params,
+                                       const char* name) {
+  auto it = params.find(name);
+  if (it == params.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace pactum::server

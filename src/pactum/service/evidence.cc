@@ -1,0 +1,219 @@
+// Evidence in, trust out (DESIGN §2, §5): validation, idempotency, durable records with their
+// log leaves, the trust book's update, and the explained trust.
+#include "pactum/trust/evidence.h"
+
+#include <map>
+
+#include "pactum/base/encoding.h"
+#include "pactum/base/id.h"
+#include "pactum/base/json.h"
+#include "pactum/service/service.h"
+#include "pactum/store/records.h"
+#include "pactum/store/store.h"
+
+namespace pactum::service {
+namespace {
+
+// One submission request at most this many items: the body limit bounds it over HTTP; this
+// bounds what one call holds in memory and in one lock.
+constexpr std::size_t kMaxItems = 100'000;
+constexpr std::size_t kMaxIdempotencyKey = 256;
+
+double Seconds(TimePoint t) {
+  return static_cast<double>(UnixMillis(t)) / 1000.0;
+}
+
+// Prefixes an item's error with where it came from, keeping the field in the details.
+Status At(const std::string& where, const Status& status) {
+  if (where.empty()) return status;
+  return status.WithContext(where).WithDetail("at", where);
+}
+
+Status FieldError(const std::string& field, const std::string& message) {
+  return InvalidArgument(field + ": " + message, {{"field", field}});
+}
+
+struct Accepted {
+  trust::Evidence evidence;
+  std::optional<std::string> key;
+  std::optional<PublishedPact> pact;
+  std::string fingerprint;
+  // A repeat of an earlier item of this request, or of a stored record.
+  std::optional<std::size_t> same_as_item;
+  std::optional<store::EvidenceRow> same_as_stored;
+};
+
+}  // namespace
+
+Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
+    const Principal& caller, std::vector<EvidenceSubmission> items) {
+  if (items.empty()) return InvalidArgument("no evidence items");
+  if (items.size() > kMaxItems)
+    return ResourceExhausted("at most " + std::to_string(kMaxItems) + " evidence items a request");
+  const double now = Seconds(clock_->Now());
+
+  std::lock_guard loop(loop_mu_);
+  std::vector<Accepted> accepted(items.size());
+  std::map<std::string, std::size_t> first_with_key;
+  std::vector<std::pair<std::size_t, std::string>> disputes;  // item, disputed evidence id
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    EvidenceSubmission& in = items[i];
+    Accepted& a = accepted[i];
+    if (!in.item.is_object())
+      return At(in.where, InvalidArgument("evidence must be a JSON object"));
+    a.key = in.idempotency_key;
+    if (auto k = in.item.find("idempotency_key"); k != in.item.end() && !a.key) {
+      if (!k->is_string()) return At(in.where, FieldError("idempotency_key", "must be a string"));
+      a.key = k->get<std::string>();
+    }
+    if (a.key && (a.key->empty() || a.key->size() > kMaxIdempotencyKey))
+      return At(in.where,
+                FieldError("idempotency_key",
+                           "must have 1-" + std::to_string(kMaxIdempotencyKey) + " characters"));
+    auto evidence = trust::EvidenceFromJson(in.item, now);
+    if (!evidence.ok()) return At(in.where, evidence.status());
+    a.evidence = std::move(*evidence);
+    auto fingerprint = book_.Fingerprint(caller.tenant_id, a.evidence.agent);
+    if (!fingerprint)
+      return At(in.where, NotFound("agent: no agent \"" + a.evidence.agent + "\" is registered",
+                                   {{"field", "agent"}}));
+    a.fingerprint = *fingerprint;
+    a.pact = book_.Covering(caller.tenant_id, a.evidence.workflow, a.evidence.agent);
+    if (!a.pact)
+      return At(in.where,
+                FieldError("workflow", "no published pact covers agent \"" + a.evidence.agent +
+                                           "\" in workflow \"" + a.evidence.workflow + "\""));
+    if (a.evidence.kind == trust::EvidenceKind::kDisputeResolution)
+      disputes.emplace_back(i, a.evidence.disputed_evidence_id);
+    if (a.key) {
+      auto [it, fresh] = first_with_key.try_emplace(*a.key, i);
+      if (!fresh) a.same_as_item = it->second;
+    }
+  }
+
+  // Stored repeats, and the records disputes name (same agent and workflow, already stored).
+  PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
+    for (Accepted& a : accepted) {
+      if (!a.key || a.same_as_item) continue;
+      PACTUM_ASSIGN_OR_RETURN(a.same_as_stored,
+                              store::FindEvidenceByIdempotencyKey(db, caller.tenant_id, *a.key));
+    }
+    for (const auto& [i, id] : disputes) {
+      if (accepted[i].same_as_stored || accepted[i].same_as_item) continue;
+      PACTUM_ASSIGN_OR_RETURN(auto disputed, store::FindEvidence(db, caller.tenant_id, id));
+      const trust::Evidence& e = accepted[i].evidence;
+      if (!disputed || disputed->agent_id != e.agent || disputed->workflow != e.workflow)
+        return At(items[i].where,
+                  NotFound("dispute.evidence_id: no evidence \"" + id + "\" of agent \"" + e.agent +
+                               "\" in workflow \"" + e.workflow + "\"",
+                           {{"field", "dispute.evidence_id"}}));
+    }
+    return Status::Ok();
+  }));
+
+  const TimePoint received = clock_->Now();
+  std::vector<ledger::LeafEntry> leaves;
+  std::vector<std::size_t> leaf_item;  // the item each leaf records
+  for (std::size_t i = 0; i < accepted.size(); ++i) {
+    Accepted& a = accepted[i];
+    if (a.same_as_item || a.same_as_stored) continue;
+    a.evidence.id = NewUuidV7(*clock_);
+    Json body = trust::ToJson(a.evidence);
+    store::EvidenceRow row;
+    row.id = a.evidence.id;
+    row.tenant_id = caller.tenant_id;
+    row.agent_id = a.evidence.agent;
+    row.workflow = a.evidence.workflow;
+    row.kind = std::string(trust::NameOf(a.evidence.kind));
+    row.time = static_cast<std::int64_t>(a.evidence.time * 1000.0);
+    row.idempotency_key = a.key;
+    row.pact_hash = a.pact->hash;
+    row.fingerprint = a.fingerprint;
+    row.received_at = UnixMillis(received);
+    ledger::LeafEntry leaf{
+        "evidence",
+        caller.tenant_name,
+        received,
+        {{"evidence", std::move(body)},
+         {"pact",
+          {{"name", a.pact->pact.name}, {"version", a.pact->pact.version}, {"hash", a.pact->hash}}},
+         {"fingerprint", a.fingerprint}},
+        nullptr};
+    leaf.with_leaf = [row = std::move(row)](store::Connection& db,
+                                            std::uint64_t index) mutable -> Status {
+      row.log_index = index;
+      return store::InsertEvidence(db, row);
+    };
+    leaves.push_back(std::move(leaf));
+    leaf_item.push_back(i);
+  }
+  std::vector<ledger::Receipt> receipts;
+  if (!leaves.empty()) {
+    PACTUM_ASSIGN_OR_RETURN(receipts, ledger_->AppendBatch(leaves));
+  }
+
+  std::vector<EvidenceReceipt> out(accepted.size());
+  std::vector<LoopEvent> events;
+  for (std::size_t j = 0; j < leaf_item.size(); ++j) {
+    const std::size_t i = leaf_item[j];
+    EvidenceReceipt& r = out[i];
+    r.id = accepted[i].evidence.id;
+    r.log_index = receipts[j].index;
+    r.leaf_hash = Base64Encode(AsBytes(receipts[j].leaf_hash));
+    std::vector<LoopEvent> caused;
+    // Validated against the book above, under the same lock: this does not fail.
+    Status applied = book_.ApplyEvidence(caller.tenant_id, accepted[i].evidence, &caused);
+    if (!applied.ok())
+      return Internal("evidence " + r.id + " stored but not applied: " + applied.message());
+    for (LoopEvent& e : caused) {
+      e.cause_index = r.log_index;
+      r.events.push_back(e.event.type);
+      events.push_back(std::move(e));
+    }
+  }
+  for (std::size_t i = 0; i < accepted.size(); ++i) {
+    const Accepted& a = accepted[i];
+    if (a.same_as_item) {
+      out[i] = out[*a.same_as_item];
+      out[i].events.clear();
+      out[i].duplicate = true;
+    } else if (a.same_as_stored) {
+      out[i].id = a.same_as_stored->id;
+      out[i].log_index = a.same_as_stored->log_index;
+      out[i].duplicate = true;
+      auto leaf = ledger_->Leaf(out[i].log_index);
+      if (leaf.ok()) out[i].leaf_hash = Base64Encode(AsBytes(leaf->leaf_hash));
+    }
+  }
+  PACTUM_TRY(LogEvents(std::move(events)));
+  return out;
+}
+
+Result<Json> Service::ExplainTrust(const Principal& caller, std::string_view agent_id,
+                                   std::optional<std::string> workflow) {
+  const std::string agent(agent_id);
+  auto fingerprint = book_.Fingerprint(caller.tenant_id, agent);
+  if (!fingerprint) return NotFound("no agent \"" + agent + "\"", {{"field", "id"}});
+  const double now = Seconds(clock_->Now());
+  if (workflow) {
+    PACTUM_ASSIGN_OR_RETURN(Json explained, book_.Explain(caller.tenant_id, agent, *workflow, now));
+    explained["agent"] = agent;
+    explained["fingerprint"] = *fingerprint;
+    return explained;
+  }
+  Json all = Json::array();
+  for (const std::string& w : book_.Workflows(caller.tenant_id, agent)) {
+    PACTUM_ASSIGN_OR_RETURN(Json explained, book_.Explain(caller.tenant_id, agent, w, now));
+    all.push_back(std::move(explained));
+  }
+  return Json{{"agent", agent}, {"fingerprint", *fingerprint}, {"workflows", std::move(all)}};
+}
+
+Result<trust::TrustSnapshot> Service::TrustSnapshot(const Principal& caller,
+                                                    std::string_view agent_id,
+                                                    std::string_view workflow) {
+  return book_.Snapshot(caller.tenant_id, std::string(agent_id), std::string(workflow),
+                        Seconds(clock_->Now()));
+}
+
+}  // namespace pactum::service

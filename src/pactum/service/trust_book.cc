@@ -1,0 +1,157 @@
+#include "pactum/service/trust_book.h"
+
+#include <mutex>
+
+namespace pactum::service {
+
+const PublishedPact* TrustBook::CoveringLocked(const std::string& tenant_id,
+                                               const std::string& workflow,
+                                               const std::string& agent_id) const {
+  auto it = pacts_.find(tenant_id);
+  if (it == pacts_.end()) return nullptr;
+  // Newest version per name first, then the name published last: walking the log backwards,
+  // the first version seen of a name is its newest (versions only grow).
+  std::map<std::string, const PublishedPact*> newest;
+  const PublishedPact* chosen = nullptr;
+  for (auto p = it->second.rbegin(); p != it->second.rend(); ++p) {
+    if (newest.count(p->pact.name)) continue;
+    newest[p->pact.name] = &*p;
+    if (chosen == nullptr && p->pact.workflow == workflow && pact::AppliesTo(p->pact, agent_id))
+      chosen = &*p;
+  }
+  return chosen;
+}
+
+void TrustBook::AddPact(const std::string& tenant_id, PublishedPact published, double time,
+                        std::vector<LoopEvent>* events) {
+  std::unique_lock lock(mu_);
+  const std::string workflow = published.pact.workflow;
+  Json data = {{"pact", published.pact.name},
+               {"version", published.pact.version},
+               {"workflow", workflow},
+               {"hash", published.hash},
+               {"cause", {{"log_index", published.log_index}}}};
+  pacts_[tenant_id].push_back(std::move(published));
+  events->push_back({tenant_id, "", workflow, {"pact.published", time, std::move(data)}});
+  for (auto& [key, state] : states_) {
+    const auto& [tenant, agent, state_workflow] = key;
+    if (tenant != tenant_id || state_workflow != workflow) continue;
+    const PublishedPact* covering = CoveringLocked(tenant_id, workflow, agent);
+    if (covering == nullptr || covering->hash == state.pact_hash) continue;
+    // A pact that validated on publish rebinds; if it could not, the old monitors stay.
+    if (state.trust.Rebind(covering->pact).ok()) state.pact_hash = covering->hash;
+  }
+}
+
+void TrustBook::SetFingerprint(const std::string& tenant_id, const std::string& agent_id,
+                               const std::string& fingerprint, double time,
+                               std::vector<LoopEvent>* events) {
+  std::unique_lock lock(mu_);
+  auto [it, inserted] = fingerprints_.try_emplace({tenant_id, agent_id}, fingerprint);
+  if (inserted || it->second == fingerprint) return;
+  const std::string previous = std::exchange(it->second, fingerprint);
+  bool any_state = false;
+  for (auto& [key, state] : states_) {
+    const auto& [tenant, agent, workflow] = key;
+    if (tenant != tenant_id || agent != agent_id) continue;
+    any_state = true;
+    std::vector<trust::TrustEvent> caused;
+    state.trust.FingerprintChanged(time, fingerprint, &caused);
+    for (auto& e : caused)
+      events->push_back({tenant_id, agent_id, workflow, std::move(e)});
+  }
+  if (!any_state) {
+    events->push_back({tenant_id,
+                       agent_id,
+                       "",
+                       {"agent.fingerprint_changed",
+                        time,
+                        {{"from", previous}, {"to", fingerprint}, {"cause", Json::object()}}}});
+  }
+}
+
+Status TrustBook::ApplyEvidence(const std::string& tenant_id, const trust::Evidence& evidence,
+                                std::vector<LoopEvent>* events) {
+  std::unique_lock lock(mu_);
+  const PublishedPact* covering = CoveringLocked(tenant_id, evidence.workflow, evidence.agent);
+  if (covering == nullptr)
+    return InvalidArgument("no published pact covers agent \"" + evidence.agent +
+                               "\" in workflow \"" + evidence.workflow + "\"",
+                           {{"field", "workflow"}});
+  StateKey key{tenant_id, evidence.agent, evidence.workflow};
+  auto it = states_.find(key);
+  if (it == states_.end()) {
+    PACTUM_ASSIGN_OR_RETURN(trust::AgentTrust created,
+                            trust::AgentTrust::Create(covering->pact, config_));
+    // The state starts with the agent's current fingerprint: the evidence it earns is its own.
+    if (auto fp = fingerprints_.find({tenant_id, evidence.agent}); fp != fingerprints_.end())
+      created.FingerprintChanged(evidence.time, fp->second, nullptr);
+    it = states_.emplace(key, State{std::move(created), covering->hash}).first;
+  }
+  std::vector<trust::TrustEvent> caused;
+  PACTUM_TRY(it->second.trust.Apply(evidence, &caused));
+  for (auto& e : caused)
+    events->push_back({tenant_id, evidence.agent, evidence.workflow, std::move(e)});
+  return Status::Ok();
+}
+
+std::optional<PublishedPact> TrustBook::Covering(const std::string& tenant_id,
+                                                 const std::string& workflow,
+                                                 const std::string& agent_id) const {
+  std::shared_lock lock(mu_);
+  const PublishedPact* p = CoveringLocked(tenant_id, workflow, agent_id);
+  if (p == nullptr) return std::nullopt;
+  return *p;
+}
+
+std::optional<std::string> TrustBook::Fingerprint(const std::string& tenant_id,
+                                                  const std::string& agent_id) const {
+  std::shared_lock lock(mu_);
+  auto it = fingerprints_.find({tenant_id, agent_id});
+  if (it == fingerprints_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> TrustBook::Workflows(const std::string& tenant_id,
+                                              const std::string& agent_id) const {
+  std::shared_lock lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [key, state] : states_) {
+    if (std::get<0>(key) == tenant_id && std::get<1>(key) == agent_id)
+      out.push_back(std::get<2>(key));
+  }
+  return out;
+}
+
+Result<Json> TrustBook::Explain(const std::string& tenant_id, const std::string& agent_id,
+                                const std::string& workflow, double time) const {
+  std::shared_lock lock(mu_);
+  auto it = states_.find({tenant_id, agent_id, workflow});
+  if (it != states_.end()) return it->second.trust.Explain(time);
+  const PublishedPact* covering = CoveringLocked(tenant_id, workflow, agent_id);
+  if (covering == nullptr)
+    return NotFound(
+        "no published pact covers agent \"" + agent_id + "\" in workflow \"" + workflow + "\"",
+        {{"field", "workflow"}});
+  PACTUM_ASSIGN_OR_RETURN(trust::AgentTrust fresh,
+                          trust::AgentTrust::Create(covering->pact, config_));
+  return fresh.Explain(time);
+}
+
+Result<trust::TrustSnapshot> TrustBook::Snapshot(const std::string& tenant_id,
+                                                 const std::string& agent_id,
+                                                 const std::string& workflow, double time) const {
+  std::shared_lock lock(mu_);
+  auto it = states_.find({tenant_id, agent_id, workflow});
+  if (it != states_.end()) return it->second.trust.Snapshot(time);
+  const PublishedPact* covering = CoveringLocked(tenant_id, workflow, agent_id);
+  if (covering == nullptr)
+    return NotFound(
+        "no published pact covers agent \"" + agent_id + "\" in workflow \"" + workflow + "\"",
+        {{"field", "workflow"}});
+  PACTUM_ASSIGN_OR_RETURN(trust::AgentTrust fresh,
+                          trust::AgentTrust::Create(covering->pact, config_));
+  return fresh.Snapshot(time);
+}
+
+}  // namespace pactum::service

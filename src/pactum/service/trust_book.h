@@ -1,0 +1,86 @@
+// The live trust of every (tenant, agent, workflow), with the pacts and fingerprints it depends
+// on: what decide reads and evidence updates (DESIGN §5, §6). It is rebuilt at start by replaying
+// the loop's records in log order, and the same calls made live in log order give the same
+// state and the same events: the store is the truth, this is its cache.
+//
+// Thread-safe: updates take an exclusive lock, reads a shared one.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "pactum/base/status.h"
+#include "pactum/pact/pact.h"
+#include "pactum/trust/trust.h"
+
+namespace pactum::service {
+
+// An event of the loop: a trust event, or one of the book's own (pact.published,
+// agent.fingerprint_changed for an agent with no trust state yet), with whom it is about.
+struct LoopEvent {
+  std::string tenant_id;
+  std::string agent_id;  // empty for pact.published
+  std::string workflow;
+  trust::TrustEvent event;
+  std::uint64_t cause_index = 0;  // the log index of the record that caused it (set by Service)
+};
+
+struct PublishedPact {
+  pact::Pact pact;
+  std::string hash;
+  std::uint64_t log_index = 0;
+};
+
+class TrustBook {
+ public:
+  explicit TrustBook(trust::TrustConfig config) : config_(std::move(config)) {}
+
+  // A pact version was published: states it now covers are rebound to it.
+  void AddPact(const std::string& tenant_id, PublishedPact published, double time,
+               std::vector<LoopEvent>* events);
+  // The agent was registered or changed; a different fingerprint makes its capability stale.
+  void SetFingerprint(const std::string& tenant_id, const std::string& agent_id,
+                      const std::string& fingerprint, double time, std::vector<LoopEvent>* events);
+  // Evidence accepted into the store. Fails (changing nothing) when no pact covers it.
+  Status ApplyEvidence(const std::string& tenant_id, const trust::Evidence& evidence,
+                       std::vector<LoopEvent>* events);
+
+  // The pact governing the agent in the workflow: of the pacts for the workflow whose agent
+  // globs match, the newest version of the most recently published name. Copies, because the
+  // book may change after the lock is released.
+  std::optional<PublishedPact> Covering(const std::string& tenant_id, const std::string& workflow,
+                                        const std::string& agent_id) const;
+  std::optional<std::string> Fingerprint(const std::string& tenant_id,
+                                         const std::string& agent_id) const;
+  // Workflows the agent has trust state in.
+  std::vector<std::string> Workflows(const std::string& tenant_id,
+                                     const std::string& agent_id) const;
+  // Explained trust (trust.h) of the agent in the workflow at `time`; a covered agent with no
+  // evidence yet is explained as new. NotFound (field "workflow") when no pact covers it.
+  Result<Json> Explain(const std::string& tenant_id, const std::string& agent_id,
+                       const std::string& workflow, double time) const;
+  Result<trust::TrustSnapshot> Snapshot(const std::string& tenant_id, const std::string& agent_id,
+                                        const std::string& workflow, double time) const;
+
+ private:
+  using StateKey = std::tuple<std::string, std::string, std::string>;  // tenant, agent, workflow
+  struct State {
+    trust::AgentTrust trust;
+    std::string pact_hash;
+  };
+
+  const PublishedPact* CoveringLocked(const std::string& tenant_id, const std::string& workflow,
+                                      const std::string& agent_id) const;
+
+  const trust::TrustConfig config_;
+  mutable std::shared_mutex mu_;
+  std::map<std::string, std::vector<PublishedPact>> pacts_;  // by tenant, in log order
+  std::map<std::pair<std::string, std::string>, std::string> fingerprints_;
+  std::map<StateKey, State> states_;
+};
+
+}  // namespace pactum::service

@@ -1,0 +1,277 @@
+#include "pactum/store/records.h"
+
+#include <array>
+
+namespace pactum::store {
+namespace {
+
+std::int64_t ToSql(std::uint64_t v) {
+  return static_cast<std::int64_t>(v);
+}
+std::uint64_t FromSql(std::int64_t v) {
+  return static_cast<std::uint64_t>(v);
+}
+
+constexpr const char* kAgentColumns =
+    "SELECT tenant_id, id, record, fingerprint, created_at, updated_at FROM agents";
+
+AgentRow ReadAgent(const Statement& st) {
+  return AgentRow{st.ColumnText(0), st.ColumnText(1), st.ColumnText(2),
+                  st.ColumnText(3), st.ColumnInt(4),  st.ColumnInt(5)};
+}
+
+constexpr const char* kPactColumns =
+    "SELECT tenant_id, name, version, workflow, hash, body, published_at, log_index FROM pacts";
+
+PactRow ReadPact(const Statement& st) {
+  return PactRow{st.ColumnText(0), st.ColumnText(1), st.ColumnInt(2), st.ColumnText(3),
+                 st.ColumnText(4), st.ColumnText(5), st.ColumnInt(6), FromSql(st.ColumnInt(7))};
+}
+
+constexpr const char* kEvidenceColumns =
+    "SELECT e.log_index, e.id, e.tenant_id, e.agent_id, e.workflow, e.kind, e.time, "
+    "e.idempotency_key, e.pact_hash, e.fingerprint, l.data, e.received_at FROM evidence e "
+    "JOIN log_leaves l ON l.idx = e.log_index";
+
+EvidenceRow ReadEvidence(const Statement& st) {
+  EvidenceRow row;
+  row.log_index = FromSql(st.ColumnInt(0));
+  row.id = st.ColumnText(1);
+  row.tenant_id = st.ColumnText(2);
+  row.agent_id = st.ColumnText(3);
+  row.workflow = st.ColumnText(4);
+  row.kind = st.ColumnText(5);
+  row.time = st.ColumnInt(6);
+  if (!st.ColumnIsNull(7)) row.idempotency_key = st.ColumnText(7);
+  row.pact_hash = st.ColumnText(8);
+  row.fingerprint = st.ColumnText(9);
+  row.leaf_data = st.ColumnBlob(10);
+  row.received_at = st.ColumnInt(11);
+  return row;
+}
+
+template <typename Row>
+Result<std::optional<Row>> FirstRow(Statement& st, Row (*read)(const Statement&)) {
+  PACTUM_ASSIGN_OR_RETURN(bool found, st.Step());
+  if (!found) return std::optional<Row>();
+  return std::optional<Row>(read(st));
+}
+
+template <typename Row>
+Result<std::vector<Row>> AllRows(Statement& st, Row (*read)(const Statement&)) {
+  std::vector<Row> rows;
+  for (;;) {
+    PACTUM_ASSIGN_OR_RETURN(bool found, st.Step());
+    if (!found) return rows;
+    rows.push_back(read(st));
+  }
+}
+
+}  // namespace
+
+Status UpsertAgent(Connection& db, const AgentRow& row, std::uint64_t log_index) {
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare("INSERT INTO agents (tenant_id, id, record, fingerprint, created_at, "
+                          "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                          "ON CONFLICT (tenant_id, id) DO UPDATE SET record = excluded.record, "
+                          "fingerprint = excluded.fingerprint, updated_at = excluded.updated_at"));
+  st.Bind(1, row.tenant_id)
+      .Bind(2, row.id)
+      .Bind(3, row.record)
+      .Bind(4, row.fingerprint)
+      .Bind(5, row.created_at)
+      .Bind(6, row.updated_at);
+  PACTUM_TRY(st.Run());
+  PACTUM_ASSIGN_OR_RETURN(auto version,
+                          db.Prepare("INSERT INTO agent_versions (log_index, tenant_id, agent_id, "
+                                     "fingerprint, record, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  version.Bind(1, ToSql(log_index))
+      .Bind(2, row.tenant_id)
+      .Bind(3, row.id)
+      .Bind(4, row.fingerprint)
+      .Bind(5, row.record)
+      .Bind(6, row.updated_at);
+  return version.Run();
+}
+
+Result<std::optional<AgentRow>> FindAgent(Connection& db, std::string_view tenant_id,
+                                          std::string_view id) {
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare(std::string(kAgentColumns) + " WHERE tenant_id = ?1 AND id = ?2"));
+  st.Bind(1, tenant_id).Bind(2, id);
+  return FirstRow(st, ReadAgent);
+}
+
+Result<std::vector<AgentRow>> ListAgents(Connection& db, std::string_view tenant_id) {
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare(std::string(kAgentColumns) + " WHERE tenant_id = ?1 ORDER BY id"));
+  st.Bind(1, tenant_id);
+  return AllRows(st, ReadAgent);
+}
+
+Status InsertPact(Connection& db, const PactRow& row) {
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare("INSERT INTO pacts (tenant_id, name, version, workflow, hash, body, "
+                          "published_at, log_index) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+  st.Bind(1, row.tenant_id)
+      .Bind(2, row.name)
+      .Bind(3, row.version)
+      .Bind(4, row.workflow)
+      .Bind(5, row.hash)
+      .Bind(6, row.body)
+      .Bind(7, row.published_at)
+      .Bind(8, ToSql(row.log_index));
+  return st.Run();
+}
+
+Result<std::optional<PactRow>> FindPact(Connection& db, std::string_view tenant_id,
+                                        std::string_view name,
+                                        std::optional<std::int64_t> version) {
+  std::string sql = std::string(kPactColumns) + " WHERE tenant_id = ?1 AND name = ?2";
+  sql += version ? " AND version = ?3" : " ORDER BY version DESC LIMIT 1";
+  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+  st.Bind(1, tenant_id).Bind(2, name);
+  if (version) st.Bind(3, *version);
+  return FirstRow(st, ReadPact);
+}
+
+Result<std::vector<PactRow>> ListPacts(Connection& db, std::optional<std::string> tenant_id) {
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare(std::string(kPactColumns) + (tenant_id ? " WHERE tenant_id = ?1" : "") +
+                          " ORDER BY log_index"));
+  if (tenant_id) st.Bind(1, *tenant_id);
+  return AllRows(st, ReadPact);
+}
+
+Status InsertEvidence(Connection& db, const EvidenceRow& row) {
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st,
+      db.Prepare("INSERT INTO evidence (log_index, id, tenant_id, agent_id, workflow, kind, time, "
+                 "idempotency_key, pact_hash, fingerprint, received_at) VALUES (?1, ?2, ?3, ?4, "
+                 "?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+  st.Bind(1, ToSql(row.log_index))
+      .Bind(2, row.id)
+      .Bind(3, row.tenant_id)
+      .Bind(4, row.agent_id)
+      .Bind(5, row.workflow)
+      .Bind(6, row.kind)
+      .Bind(7, row.time);
+  if (row.idempotency_key) {
+    st.Bind(8, *row.idempotency_key);
+  } else {
+    st.BindNull(8);
+  }
+  st.Bind(9, row.pact_hash).Bind(10, row.fingerprint).Bind(11, row.received_at);
+  return st.Run();
+}
+
+Result<std::optional<EvidenceRow>> FindEvidenceByIdempotencyKey(Connection& db,
+                                                                std::string_view tenant_id,
+                                                                std::string_view key) {
+  PACTUM_ASSIGN_OR_RETURN(auto st,
+                          db.Prepare(std::string(kEvidenceColumns) +
+                                     " WHERE e.tenant_id = ?1 AND e.idempotency_key = ?2"));
+  st.Bind(1, tenant_id).Bind(2, key);
+  return FirstRow(st, ReadEvidence);
+}
+
+Result<std::optional<EvidenceRow>> FindEvidence(Connection& db, std::string_view tenant_id,
+                                                std::string_view id) {
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare(std::string(kEvidenceColumns) + " WHERE e.tenant_id = ?1 AND e.id = ?2"));
+  st.Bind(1, tenant_id).Bind(2, id);
+  return FirstRow(st, ReadEvidence);
+}
+
+Status InsertEvent(Connection& db, const EventRow& row) {
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare("INSERT INTO events (log_index, id, tenant_id, type, agent_id, workflow, "
+                          "time, cause_index, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+  st.Bind(1, ToSql(row.log_index))
+      .Bind(2, row.id)
+      .Bind(3, row.tenant_id)
+      .Bind(4, row.type)
+      .Bind(5, row.agent_id)
+      .Bind(6, row.workflow)
+      .Bind(7, row.time)
+      .Bind(8, ToSql(row.cause_index))
+      .Bind(9, row.data);
+  return st.Run();
+}
+
+Result<std::vector<EventRow>> ListEvents(Connection& db, std::string_view tenant_id,
+                                         const EventFilter& filter) {
+  std::string sql =
+      "SELECT log_index, id, tenant_id, type, agent_id, workflow, time, cause_index, data FROM "
+      "events WHERE tenant_id = ?1";
+  if (filter.agent_id) sql += " AND agent_id = ?2";
+  if (filter.workflow) sql += " AND workflow = ?3";
+  if (filter.type) sql += " AND type = ?4";
+  if (filter.after) sql += " AND log_index > ?5";
+  sql += " ORDER BY log_index LIMIT ?6";
+  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+  st.Bind(1, tenant_id);
+  if (filter.agent_id) st.Bind(2, *filter.agent_id);
+  if (filter.workflow) st.Bind(3, *filter.workflow);
+  if (filter.type) st.Bind(4, *filter.type);
+  if (filter.after) st.Bind(5, ToSql(*filter.after));
+  st.Bind(6, static_cast<std::int64_t>(filter.limit));
+  return AllRows(
+      st, +[](const Statement& s) {
+        return EventRow{FromSql(s.ColumnInt(0)), s.ColumnText(1),         s.ColumnText(2),
+                        s.ColumnText(3),         s.ColumnText(4),         s.ColumnText(5),
+                        s.ColumnInt(6),          FromSql(s.ColumnInt(7)), s.ColumnText(8)};
+      });
+}
+
+Result<std::uint64_t> LastEventCause(Connection& db) {
+  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT COALESCE(MAX(cause_index), 0) FROM events"));
+  PACTUM_ASSIGN_OR_RETURN(bool found, st.Step());
+  return found ? FromSql(st.ColumnInt(0)) : 0;
+}
+
+Status ForEachLoopRecord(Connection& db, const std::function<Status(const LoopRecord&)>& fn) {
+  // Three cursors in log order, merged: each table is read once, in index order.
+  PACTUM_ASSIGN_OR_RETURN(
+      auto agents, db.Prepare("SELECT log_index, tenant_id, agent_id, fingerprint, record, at "
+                              "FROM agent_versions ORDER BY log_index"));
+  PACTUM_ASSIGN_OR_RETURN(auto pacts,
+                          db.Prepare(std::string(kPactColumns) + " ORDER BY log_index"));
+  PACTUM_ASSIGN_OR_RETURN(auto evidence,
+                          db.Prepare(std::string(kEvidenceColumns) + " ORDER BY e.log_index"));
+  std::array<Statement*, 3> cursors = {&agents, &pacts, &evidence};
+  std::array<std::optional<std::uint64_t>, 3> heads;
+  auto advance = [&](std::size_t i) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(bool found, cursors[i]->Step());
+    if (!found) {
+      heads[i].reset();
+    } else {
+      // The log index is column 0 of agents and evidence, column 7 of pacts.
+      heads[i] = FromSql(cursors[i]->ColumnInt(i == 1 ? 7 : 0));
+    }
+    return Status::Ok();
+  };
+  for (std::size_t i = 0; i < 3; ++i)
+    PACTUM_TRY(advance(i));
+  for (;;) {
+    std::size_t next = 3;
+    for (std::size_t i = 0; i < 3; ++i) {
+      if (heads[i] && (next == 3 || *heads[i] < *heads[next])) next = i;
+    }
+    if (next == 3) return Status::Ok();
+    LoopRecord record{static_cast<LoopRecord::Kind>(next), {}, {}, {}};
+    const Statement& st = *cursors[next];
+    if (next == 0) {
+      record.agent = AgentVersionRow{FromSql(st.ColumnInt(0)), st.ColumnText(1), st.ColumnText(2),
+                                     st.ColumnText(3),         st.ColumnText(4), st.ColumnInt(5)};
+    } else if (next == 1) {
+      record.pact = ReadPact(st);
+    } else {
+      record.evidence = ReadEvidence(st);
+    }
+    PACTUM_TRY(fn(record));
+    PACTUM_TRY(advance(next));
+  }
+}
+
+}  // namespace pactum::store

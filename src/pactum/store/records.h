@@ -1,0 +1,98 @@
+// Rows and queries for the records of the trust loop: agents (and their versions), published
+// pacts, evidence and trust events. Queries that serve a caller take the caller's tenant id.
+// Bodies are canonical JSON text, parsed by the service; the store does not interpret them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pactum/base/status.h"
+#include "pactum/store/sqlite.h"
+
+namespace pactum::store {
+
+struct AgentRow {
+  std::string tenant_id;
+  std::string id;
+  std::string record;  // canonical JSON
+  std::string fingerprint;
+  std::int64_t created_at = 0, updated_at = 0;  // Unix milliseconds
+};
+
+// Inserts or replaces the agent's current row, and adds its version (as logged at log_index).
+Status UpsertAgent(Connection& db, const AgentRow& row, std::uint64_t log_index);
+Result<std::optional<AgentRow>> FindAgent(Connection& db, std::string_view tenant_id,
+                                          std::string_view id);
+Result<std::vector<AgentRow>> ListAgents(Connection& db, std::string_view tenant_id);
+
+struct AgentVersionRow {
+  std::uint64_t log_index = 0;
+  std::string tenant_id, agent_id, fingerprint, record;
+  std::int64_t at = 0;
+};
+
+struct PactRow {
+  std::string tenant_id;
+  std::string name;
+  std::int64_t version = 0;
+  std::string workflow, hash, body;
+  std::int64_t published_at = 0;
+  std::uint64_t log_index = 0;
+};
+
+Status InsertPact(Connection& db, const PactRow& row);
+Result<std::optional<PactRow>> FindPact(Connection& db, std::string_view tenant_id,
+                                        std::string_view name, std::optional<std::int64_t> version);
+// Every version of every pact of the tenant (all tenants when empty), by log index.
+Result<std::vector<PactRow>> ListPacts(Connection& db, std::optional<std::string> tenant_id);
+
+struct EvidenceRow {
+  std::uint64_t log_index = 0;
+  std::string id, tenant_id, agent_id, workflow, kind;
+  std::int64_t time = 0;  // Unix milliseconds
+  std::optional<std::string> idempotency_key;
+  std::string pact_hash, fingerprint;
+  std::int64_t received_at = 0;
+  // Read only: the canonical JSON of the evidence's log leaf, which holds the evidence.
+  std::string leaf_data;
+};
+
+Status InsertEvidence(Connection& db, const EvidenceRow& row);
+Result<std::optional<EvidenceRow>> FindEvidenceByIdempotencyKey(Connection& db,
+                                                                std::string_view tenant_id,
+                                                                std::string_view key);
+Result<std::optional<EvidenceRow>> FindEvidence(Connection& db, std::string_view tenant_id,
+                                                std::string_view id);
+
+struct EventRow {
+  std::uint64_t log_index = 0;
+  std::string id, tenant_id, type, agent_id, workflow;
+  std::int64_t time = 0;
+  std::uint64_t cause_index = 0;
+  std::string data;
+};
+
+Status InsertEvent(Connection& db, const EventRow& row);
+struct EventFilter {
+  std::optional<std::string> agent_id, workflow, type;
+  std::optional<std::uint64_t> after;  // log index
+  std::size_t limit = 100;
+};
+Result<std::vector<EventRow>> ListEvents(Connection& db, std::string_view tenant_id,
+                                         const EventFilter& filter);
+// The highest cause_index of any stored event (0 when none).
+Result<std::uint64_t> LastEventCause(Connection& db);
+
+// The records that change trust, across all tenants, in log order: what a restart replays.
+struct LoopRecord {
+  enum class Kind { kAgentVersion, kPact, kEvidence } kind;
+  AgentVersionRow agent;
+  PactRow pact;
+  EvidenceRow evidence;
+};
+Status ForEachLoopRecord(Connection& db, const std::function<Status(const LoopRecord&)>& fn);
+
+}  // namespace pactum::store

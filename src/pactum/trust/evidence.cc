@@ -1,0 +1,331 @@
+#include "pactum/trust/evidence.h"
+
+#include <array>
+#include <cmath>
+#include <string_view>
+#include <utility>
+
+#include "pactum/base/clock.h"
+
+namespace pactum::trust {
+namespace {
+
+constexpr std::array<std::pair<EvidenceKind, std::string_view>, 7> kKindNames = {{
+    {EvidenceKind::kEvalCase, "eval_case"},
+    {EvidenceKind::kProductionOutcome, "production_outcome"},
+    {EvidenceKind::kAnalystVerdict, "analyst_verdict"},
+    {EvidenceKind::kBreach, "breach"},
+    {EvidenceKind::kIncident, "incident"},
+    {EvidenceKind::kReviewResolution, "review_resolution"},
+    {EvidenceKind::kDisputeResolution, "dispute_resolution"},
+}};
+
+Status FieldError(const std::string& path, const std::string& what) {
+  return InvalidArgument(path + ": " + what, {{"field", path}});
+}
+
+std::string Join(std::string_view prefix, std::string_view name) {
+  return prefix.empty() ? std::string(name) : std::string(prefix) + "." + std::string(name);
+}
+
+Result<std::string> ReadString(const Json& value, const std::string& path, bool non_empty) {
+  if (!value.is_string()) return FieldError(path, "must be a string");
+  std::string text = value.get<std::string>();
+  if (non_empty && text.empty()) return FieldError(path, "must not be empty");
+  return text;
+}
+
+Result<bool> ReadBool(const Json& value, const std::string& path) {
+  if (!value.is_boolean()) return FieldError(path, "must be true or false");
+  return value.get<bool>();
+}
+
+Result<double> ReadUnit(const Json& value, const std::string& path) {
+  if (!value.is_number()) return FieldError(path, "must be a number in [0, 1]");
+  const double x = value.get<double>();
+  if (!(x >= 0 && x <= 1)) return FieldError(path, "must be a number in [0, 1]");
+  return x;
+}
+
+Result<double> ReadNonNegative(const Json& value, const std::string& path) {
+  if (!value.is_number()) return FieldError(path, "must be a finite number ≥ 0");
+  const double x = value.get<double>();
+  if (!(x >= 0 && std::isfinite(x))) return FieldError(path, "must be a finite number ≥ 0");
+  return x;
+}
+
+// A key of scores/checks/outcomes: the [a-z0-9_]+ names metrics and dimensions use.
+Status CheckName(const std::string& name, const std::string& path) {
+  if (name.empty()) return FieldError(path, "names must not be empty");
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      return FieldError(Join(path, name), "names must be [a-z0-9_]+");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<LabelPair> ReadLabels(const Json& value, const std::string& path,
+                             std::initializer_list<std::string_view> labels,
+                             const std::string& expected) {
+  if (!value.is_object()) return FieldError(path, "must be an object {predicted, actual}");
+  LabelPair pair;
+  for (const auto& [key, part] : value.items()) {
+    if (key != "predicted" && key != "actual") return FieldError(Join(path, key), "unknown field");
+  }
+  for (std::string_view key : {"predicted", "actual"}) {
+    const std::string field = Join(path, key);
+    auto it = value.find(std::string(key));
+    if (it == value.end()) return FieldError(field, "is required");
+    bool known = false;
+    if (it->is_string()) {
+      for (std::string_view label : labels)
+        known = known || it->get<std::string>() == label;
+    }
+    if (!known) return FieldError(field, "must be " + expected);
+    (key == "predicted" ? pair.predicted : pair.actual) = it->get<std::string>();
+  }
+  return pair;
+}
+
+// Reads one observation part into `observed`; false when `key` is not an observation part.
+Result<bool> ReadPart(const std::string& key, const Json& value, const std::string& prefix,
+                      Observations& observed) {
+  const std::string path = Join(prefix, key);
+  if (key == "classification") {
+    PACTUM_ASSIGN_OR_RETURN(observed.classification,
+                            ReadLabels(value, path, {"TP", "FP"}, "\"TP\" or \"FP\""));
+  } else if (key == "priority") {
+    PACTUM_ASSIGN_OR_RETURN(observed.priority,
+                            ReadLabels(value, path, {"Low", "Medium", "High", "Critical"},
+                                       "\"Low\", \"Medium\", \"High\" or \"Critical\""));
+  } else if (key == "escalation") {
+    if (!value.is_object()) return FieldError(path, "must be an object {escalated, needed}");
+    for (const auto& [name, part] : value.items()) {
+      if (name == "escalated") {
+        PACTUM_ASSIGN_OR_RETURN(observed.escalated, ReadBool(part, Join(path, name)));
+      } else if (name == "needed") {
+        PACTUM_ASSIGN_OR_RETURN(observed.escalation_needed, ReadBool(part, Join(path, name)));
+      } else {
+        return FieldError(Join(path, name), "unknown field");
+      }
+    }
+  } else if (key == "success") {
+    PACTUM_ASSIGN_OR_RETURN(observed.success, ReadBool(value, path));
+  } else if (key == "latency_ms") {
+    PACTUM_ASSIGN_OR_RETURN(observed.latency_ms, ReadNonNegative(value, path));
+  } else if (key == "cost_usd") {
+    PACTUM_ASSIGN_OR_RETURN(observed.cost_usd, ReadNonNegative(value, path));
+  } else if (key == "scores" || key == "outcomes") {
+    if (!value.is_object()) return FieldError(path, "must be an object {name: 0..1}");
+    auto& target = key == "scores" ? observed.scores : observed.outcomes;
+    for (const auto& [name, part] : value.items()) {
+      PACTUM_TRY(CheckName(name, path));
+      PACTUM_ASSIGN_OR_RETURN(target[name], ReadUnit(part, Join(path, name)));
+    }
+  } else if (key == "checks") {
+    if (!value.is_object()) return FieldError(path, "must be an object {name: true|false}");
+    for (const auto& [name, part] : value.items()) {
+      PACTUM_TRY(CheckName(name, path));
+      PACTUM_ASSIGN_OR_RETURN(observed.checks[name], ReadBool(part, Join(path, name)));
+    }
+  } else if (key == "actions") {
+    if (!value.is_array()) return FieldError(path, "must be an array of action names");
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      PACTUM_ASSIGN_OR_RETURN(std::string action,
+                              ReadString(value[i], path + "[" + std::to_string(i) + "]", true));
+      observed.actions.push_back(std::move(action));
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+Status ReadReview(const Json& value, Evidence& evidence) {
+  if (!value.is_object()) return FieldError("review", "must be an object {decision, review_id}");
+  for (const auto& [key, part] : value.items()) {
+    const std::string path = Join("review", key);
+    if (key == "decision") {
+      PACTUM_ASSIGN_OR_RETURN(const std::string decision, ReadString(part, path, true));
+      if (decision != "approve" && decision != "deny") {
+        return FieldError(path, "must be \"approve\" or \"deny\"");
+      }
+      evidence.review_approved = decision == "approve";
+    } else if (key == "review_id") {
+      PACTUM_ASSIGN_OR_RETURN(evidence.review_id, ReadString(part, path, false));
+    } else {
+      return FieldError(path, "unknown field");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadDispute(const Json& value, Evidence& evidence) {
+  if (!value.is_object()) {
+    return FieldError("dispute", "must be an object {evidence_id, upheld, correction}");
+  }
+  for (const auto& [key, part] : value.items()) {
+    const std::string path = Join("dispute", key);
+    if (key == "evidence_id") {
+      PACTUM_ASSIGN_OR_RETURN(evidence.disputed_evidence_id, ReadString(part, path, true));
+    } else if (key == "upheld") {
+      PACTUM_ASSIGN_OR_RETURN(evidence.dispute_upheld, ReadBool(part, path));
+    } else if (key == "correction") {
+      if (!part.is_object()) return FieldError(path, "must be an object of evidence parts");
+      Observations correction;
+      for (const auto& [name, inner] : part.items()) {
+        PACTUM_ASSIGN_OR_RETURN(const bool known, ReadPart(name, inner, path, correction));
+        if (!known) return FieldError(Join(path, name), "unknown field");
+      }
+      evidence.correction = std::move(correction);
+    } else {
+      return FieldError(path, "unknown field");
+    }
+  }
+  return Status::Ok();
+}
+
+Json LabelsToJson(const LabelPair& pair) {
+  return Json{{"predicted", pair.predicted}, {"actual", pair.actual}};
+}
+
+void PartsToJson(const Observations& o, Json& out) {
+  if (o.classification) out["classification"] = LabelsToJson(*o.classification);
+  if (o.priority) out["priority"] = LabelsToJson(*o.priority);
+  if (o.escalated || o.escalation_needed) {
+    Json escalation = Json::object();
+    if (o.escalated) escalation["escalated"] = *o.escalated;
+    if (o.escalation_needed) escalation["needed"] = *o.escalation_needed;
+    out["escalation"] = std::move(escalation);
+  }
+  if (o.success) out["success"] = *o.success;
+  if (o.latency_ms) out["latency_ms"] = *o.latency_ms;
+  if (o.cost_usd) out["cost_usd"] = *o.cost_usd;
+  if (!o.scores.empty()) out["scores"] = o.scores;
+  if (!o.checks.empty()) out["checks"] = o.checks;
+  if (!o.actions.empty()) out["actions"] = o.actions;
+  if (!o.outcomes.empty()) out["outcomes"] = o.outcomes;
+}
+
+}  // namespace
+
+std::string_view NameOf(EvidenceKind kind) {
+  for (const auto& [k, name] : kKindNames) {
+    if (k == kind) return name;
+  }
+  return "unknown";
+}
+
+std::optional<EvidenceKind> ParseEvidenceKind(std::string_view name) {
+  for (const auto& [kind, n] : kKindNames) {
+    if (n == name) return kind;
+  }
+  return std::nullopt;
+}
+
+Result<Evidence> EvidenceFromJson(const Json& json, double default_time) {
+  if (!json.is_object()) return InvalidArgument("evidence must be a JSON object");
+  Evidence evidence;
+  evidence.time = default_time;
+  bool has_kind = false, has_agent = false, has_workflow = false;
+  const Json* review = nullptr;
+  const Json* dispute = nullptr;
+  for (const auto& [key, value] : json.items()) {
+    if (key == "kind") {
+      PACTUM_ASSIGN_OR_RETURN(const std::string name, ReadString(value, key, true));
+      const auto kind = ParseEvidenceKind(name);
+      if (!kind) {
+        return FieldError(key,
+                          "must be one of eval_case production_outcome analyst_verdict breach "
+                          "incident review_resolution dispute_resolution, got \"" +
+                              name + "\"");
+      }
+      evidence.kind = *kind;
+      has_kind = true;
+    } else if (key == "agent") {
+      PACTUM_ASSIGN_OR_RETURN(evidence.agent, ReadString(value, key, true));
+      has_agent = true;
+    } else if (key == "workflow") {
+      PACTUM_ASSIGN_OR_RETURN(evidence.workflow, ReadString(value, key, true));
+      has_workflow = true;
+    } else if (key == "time") {
+      PACTUM_ASSIGN_OR_RETURN(const std::string text, ReadString(value, key, true));
+      auto parsed = ParseRfc3339(text);
+      if (!parsed.ok()) return FieldError(key, "must be an RFC 3339 time, got \"" + text + "\"");
+      evidence.time = static_cast<double>(UnixMillis(*parsed)) / 1000.0;
+    } else if (key == "severity") {
+      PACTUM_ASSIGN_OR_RETURN(const std::string name, ReadString(value, key, true));
+      evidence.severity = pact::ParseSeverity(name);
+      if (!evidence.severity) return FieldError(key, "must be info, minor, major or critical");
+    } else if (key == "subject") {
+      PACTUM_ASSIGN_OR_RETURN(evidence.subject, ReadString(value, key, false));
+    } else if (key == "review") {
+      review = &value;
+    } else if (key == "dispute") {
+      dispute = &value;
+    } else if (key == "id" || key == "idempotency_key" || key == "pact" || key == "fingerprint") {
+      // The caller's: identity, deduplication and binding are decided where evidence is stored.
+    } else {
+      PACTUM_ASSIGN_OR_RETURN(const bool known, ReadPart(key, value, "", evidence.observed));
+      if (!known) return FieldError(key, "unknown field");
+    }
+  }
+  if (!has_kind) return FieldError("kind", "is required");
+  if (!has_agent) return FieldError("agent", "is required");
+  if (!has_workflow) return FieldError("workflow", "is required");
+  const bool is_review = evidence.kind == EvidenceKind::kReviewResolution;
+  const bool is_dispute = evidence.kind == EvidenceKind::kDisputeResolution;
+  if (review && !is_review) return FieldError("review", "only review_resolution evidence has it");
+  if (dispute && !is_dispute) {
+    return FieldError("dispute", "only dispute_resolution evidence has it");
+  }
+  if (review) PACTUM_TRY(ReadReview(*review, evidence));
+  if (dispute) PACTUM_TRY(ReadDispute(*dispute, evidence));
+  if (is_review && !evidence.review_approved) {
+    return FieldError("review.decision", "is required for review_resolution evidence");
+  }
+  if (is_dispute) {
+    if (evidence.disputed_evidence_id.empty()) {
+      return FieldError("dispute.evidence_id", "is required for dispute_resolution evidence");
+    }
+    if (!evidence.dispute_upheld) {
+      return FieldError("dispute.upheld", "is required for dispute_resolution evidence");
+    }
+  }
+  return evidence;
+}
+
+Json ToJson(const Evidence& evidence) {
+  Json out = Json::object();
+  if (!evidence.id.empty()) out["id"] = evidence.id;
+  out["kind"] = NameOf(evidence.kind);
+  out["agent"] = evidence.agent;
+  out["workflow"] = evidence.workflow;
+  out["time"] = FormatRfc3339(FromUnixMillis(std::llround(evidence.time * 1000)));
+  if (evidence.severity) out["severity"] = pact::NameOf(*evidence.severity);
+  if (!evidence.subject.empty()) out["subject"] = evidence.subject;
+  PartsToJson(evidence.observed, out);
+  if (evidence.review_approved || !evidence.review_id.empty()) {
+    Json review = Json::object();
+    if (evidence.review_approved)
+      review["decision"] = *evidence.review_approved ? "approve" : "deny";
+    if (!evidence.review_id.empty()) review["review_id"] = evidence.review_id;
+    out["review"] = std::move(review);
+  }
+  if (!evidence.disputed_evidence_id.empty() || evidence.dispute_upheld || evidence.correction) {
+    Json dispute = Json::object();
+    if (!evidence.disputed_evidence_id.empty())
+      dispute["evidence_id"] = evidence.disputed_evidence_id;
+    if (evidence.dispute_upheld) dispute["upheld"] = *evidence.dispute_upheld;
+    if (evidence.correction) {
+      Json correction = Json::object();
+      PartsToJson(*evidence.correction, correction);
+      dispute["correction"] = std::move(correction);
+    }
+    out["dispute"] = std::move(dispute);
+  }
+  return out;
+}
+
+}  // namespace pactum::trust
