@@ -10,7 +10,7 @@ build="$(cd "$1" && pwd)"
 seconds="$2"
 status=0
 for target in cedar_policy_fuzzer cedar_schema_text_fuzzer cedar_schema_json_fuzzer \
-              cedar_entities_fuzzer pact_yaml_fuzzer; do
+              cedar_entities_fuzzer pact_yaml_fuzzer evidence_json_fuzzer; do
   bin="$build/fuzz/$target"
   [ -x "$bin" ] || { echo "missing $bin (configure with -DPACTUM_FUZZ=ON and clang)" >&2; exit 2; }
   corpus="$build/fuzz/corpus/$target"

@@ -437,6 +437,23 @@ TEST(LoaderTest, InvalidUtf8IsRejected) {
                 "not valid UTF-8");
 }
 
+// Fuzz finding: a message quoting a value that is not UTF-8 made nlohmann's dump() throw.
+TEST(LoaderTest, MessagesQuotingInvalidUtf8StayPrintable) {
+  Result<Pact> p = ParsePactYaml(
+      WithCondition("    metric: jury.clarity\n    op: gte\n    threshold: 0.5\n"
+                    "    rubric: rubrics/rationale.md\n    judges: \"\xff\"\n    \xfe: 1\n"),
+      "p.yaml", TestData());
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(p.status().message(), HasSubstr("judges: must be 3, 5 or 7, not \"\xEF\xBF\xBD\""));
+  EXPECT_THAT(p.status().message(), HasSubstr("unknown key \"\xEF\xBF\xBD\""));
+  EXPECT_NO_THROW((void)p.status().details().dump());
+  Json j = ToJson(LoadFixture(TestData() / "minimal.yaml"));
+  j["mode"] = "\xff";
+  Result<Pact> from_json = FromJson(j);
+  ASSERT_FALSE(from_json.ok());
+  EXPECT_NO_THROW((void)from_json.status().details().dump());
+}
+
 TEST(LoaderTest, QuotedScalarsAreStrings) {
   Result<Pact> p = ParsePactYaml(
       "pact: '1'\nversion: 1\nworkflow: \"true\"\nagents: ['007']\nowner: null-team\n", "p.yaml",

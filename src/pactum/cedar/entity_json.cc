@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "pactum/base/encoding.h"
 #include "pactum/base/json.h"
@@ -412,6 +413,7 @@ struct EntityReader::Index {
       e.uid = EntityUid{uid.type, uid.id};
       for (const auto& parent : action.member_of)
         e.parents.push_back(EntityUid{parent.type, parent.id});
+      action_types.insert(uid.type);
       ActionInfo& info = actions[e.uid];
       info.action = &action;
       info.direct = e.parents;
@@ -426,6 +428,7 @@ struct EntityReader::Index {
   // Schema::FindEntityType without building a std::string per lookup.
   std::unordered_map<std::string_view, const schema::EntityType*> types;
   bool has_enums = false;  // else no id needs checking against an enumeration
+  std::unordered_set<std::string_view> action_types;
   // An action entity in the text must have the declared parents, either the direct groups or
   // all ancestors (schema::CheckActionEntity); both sorted, to compare without building sets.
   struct ActionInfo {
@@ -500,6 +503,12 @@ class Reader {
 
  private:
   std::string Render(const Where& w) const { return w.Render(schema_ != nullptr); }
+
+  // A type the schema names, so a valid path.
+  bool KnownType(std::string_view type) const {
+    return index_ != nullptr &&
+           (index_->types.count(type) > 0 || index_->action_types.count(type) > 0);
+  }
 
   const schema::EntityType* FindType(std::string_view name) const {
     auto it = index_->types.find(name);
@@ -581,7 +590,7 @@ class Reader {
                              (json.ok() ? json->dump() : std::string("malformed JSON")));
     }
     EntityUid uid{std::move(*body->type), std::move(*body->id)};
-    if (!schema::IsPath(uid.type)) {
+    if (!KnownType(uid.type) && !schema::IsPath(uid.type)) {
       if (schema_) return InvalidArgument("invalid entity type name `" + uid.type + "`");
       // The policy parser is the judge without a schema (it admits, e.g., spaces around `::`).
       if (!ParseEntityUid(uid.type + "::\"\"").ok()) {

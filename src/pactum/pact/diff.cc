@@ -6,6 +6,11 @@
 namespace pactum::pact {
 namespace {
 
+// Validated pacts are UTF-8 throughout, but hand-built ones need not be: never throw.
+std::string Show(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
   std::size_t start = 0;
@@ -154,8 +159,8 @@ std::vector<PactChange> Diff(const Pact& a, const Pact& b) {
 std::string RenderDiff(const std::vector<PactChange>& changes) {
   std::string out;
   for (const PactChange& c : changes) {
-    std::string old_text = c.summary.empty() ? c.old_value.dump() : "";
-    std::string new_text = c.summary.empty() ? c.new_value.dump() : "";
+    std::string old_text = c.summary.empty() ? Show(c.old_value) : "";
+    std::string new_text = c.summary.empty() ? Show(c.new_value) : "";
     switch (c.kind) {
       case ChangeKind::kAdded:
         out += "+ " + c.path + ": " + (c.summary.empty() ? new_text : c.summary);

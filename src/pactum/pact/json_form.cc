@@ -82,8 +82,9 @@ Result<Pact> FromJson(const Json& json) {
   Json fields = Json::array();
   for (const internal::Issue& issue : issues) {
     if (!message.empty()) message += "\n";
-    message += internal::Describe(issue);
-    fields.push_back({{"field", issue.path}, {"message", issue.message}});
+    message += internal::ValidUtf8(internal::Describe(issue));
+    fields.push_back({{"field", internal::ValidUtf8(issue.path)},
+                      {"message", internal::ValidUtf8(issue.message)}});
   }
   return InvalidArgument(std::move(message), {{"problems", std::move(fields)}});
 }

@@ -166,8 +166,10 @@ std::string ToString(const Diagnostic& d) {
   return d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message;
 }
 
-PactCheck CheckPactYaml(std::string_view yaml, std::string_view source_name,
-                        const std::filesystem::path& base_dir) {
+namespace {
+
+PactCheck Check(std::string_view yaml, std::string_view source_name,
+                const std::filesystem::path& base_dir) {
   PactCheck out;
   std::string source(source_name);
   if (yaml.size() > internal::kMaxFileBytes) {
@@ -217,9 +219,25 @@ PactCheck CheckPactYaml(std::string_view yaml, std::string_view source_name,
   return out;
 }
 
+}  // namespace
+
+PactCheck CheckPactYaml(std::string_view yaml, std::string_view source_name,
+                        const std::filesystem::path& base_dir) {
+  PactCheck out = Check(yaml, source_name, base_dir);
+  for (Diagnostic& d : out.diagnostics) {
+    d.file = internal::ValidUtf8(d.file);
+    d.message = internal::ValidUtf8(d.message);
+  }
+  return out;
+}
+
 PactCheck CheckPactFile(const std::filesystem::path& file) {
   auto text = ReadBounded(file);
-  if (!text.ok()) return {std::nullopt, {{file.string(), 0, 0, text.status().message()}}};
+  if (!text.ok()) {
+    return {
+        std::nullopt,
+        {{internal::ValidUtf8(file.string()), 0, 0, internal::ValidUtf8(text.status().message())}}};
+  }
   return CheckPactYaml(*text, file.string(), file.parent_path());
 }
 

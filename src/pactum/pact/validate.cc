@@ -27,6 +27,12 @@ std::string Quote(std::string_view s) {
   return "\"" + std::string(s) + "\"";
 }
 
+// A value as JSON text for a message. Input strings may not be UTF-8 (they are rejected, but
+// only after the messages are written), and dump() would throw on them.
+std::string Show(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 std::string TypeName(const Json& j) {
   if (j.is_null()) return "null";
   if (j.is_boolean()) return "a boolean";
@@ -273,7 +279,7 @@ class Checker {
   std::optional<double> Fraction(const Json& v, const std::string& path) {
     std::optional<double> d = Number(v, path);
     if (d && (*d < 0 || *d > 1)) {
-      Fail(path, "must be between 0 and 1, not " + v.dump());
+      Fail(path, "must be between 0 and 1, not " + Show(v));
       return std::nullopt;
     }
     return d;
@@ -290,7 +296,7 @@ class Checker {
                         : v.get<std::int64_t>() >= min && v.get<std::int64_t>() <= max;
     if (!in_range) {
       Fail(path, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                     ", not " + v.dump());
+                     ", not " + Show(v));
       return std::nullopt;
     }
     return v.get<std::int64_t>();
@@ -304,7 +310,7 @@ class Checker {
                     ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxDurationSeconds)
                     : v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() <= kMaxDurationSeconds;
       if (!ok) {
-        Fail(path, "must be a duration between 0 and 100 years, not " + v.dump());
+        Fail(path, "must be a duration between 0 and 100 years, not " + Show(v));
         return std::nullopt;
       }
       return v.get<std::int64_t>();
@@ -494,11 +500,11 @@ class Checker {
     bool unit_interval = metric->kind == MetricKind::kRate || metric->kind == MetricKind::kRatio ||
                          metric->name.starts_with("jury.");
     if (unit_interval && (*d < 0 || *d > 1)) {
-      Fail(at, Quote(metric->name) + " is a rate in [0,1]: threshold " + t->dump() +
-                   " is out of range");
+      Fail(at,
+           Quote(metric->name) + " is a rate in [0,1]: threshold " + Show(*t) + " is out of range");
     } else if (*d < 0) {
       Fail(at,
-           Quote(metric->name) + " is never negative: threshold " + t->dump() + " is out of range");
+           Quote(metric->name) + " is never negative: threshold " + Show(*t) + " is out of range");
     } else {
       c->threshold = *d;
     }
@@ -523,7 +529,7 @@ class Checker {
     c->judges = 3;
     if (judges) {
       if (!judges->is_number_integer() || (*judges != 3 && *judges != 5 && *judges != 7)) {
-        Fail(Join(path, "judges"), "must be 3, 5 or 7, not " + judges->dump());
+        Fail(Join(path, "judges"), "must be 3, 5 or 7, not " + Show(*judges));
       } else {
         c->judges = judges->get<int>();
       }
@@ -661,6 +667,11 @@ Pact Validate(const Json& doc, const FileAccess* files, std::vector<Issue>* issu
     issues->push_back({"", "contains text that is not valid UTF-8", false, "", 0, 0});
   }
   return pact;
+}
+
+std::string ValidUtf8(const std::string& text) {
+  return Json::parse(Json(text).dump(-1, ' ', false, Json::error_handler_t::replace))
+      .get<std::string>();
 }
 
 std::string Describe(const Issue& issue) {

@@ -37,6 +37,10 @@ Pact Validate(const Json& doc, const FileAccess* files, std::vector<Issue>* issu
 // "path: message" for an issue, as FromJson reports it.
 std::string Describe(const Issue& issue);
 
+// `text` with each byte sequence that is not UTF-8 replaced by U+FFFD: messages quote the
+// input, and must stay printable as JSON (nlohmann's dump throws on invalid UTF-8).
+std::string ValidUtf8(const std::string& text);
+
 // Bound on the size of a pact file and of each file it names.
 inline constexpr std::size_t kMaxFileBytes = 1 << 20;
 

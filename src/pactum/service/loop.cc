@@ -70,6 +70,7 @@ Status Service::ReplayLoop() {
             return SkipStoredRecord(index, "evidence", Corruption("the leaf holds no evidence"));
           auto evidence = trust::EvidenceFromJson(*stored, Seconds(record.evidence.time));
           if (!evidence.ok()) return SkipStoredRecord(index, "evidence", evidence.status());
+          evidence->id = record.evidence.id;
           // Evidence is checked against the book before it is stored, so this does not fail;
           // if it ever did, the live server skipped the item too.
           Status applied = book_.ApplyEvidence(record.evidence.tenant_id, *evidence, &events);

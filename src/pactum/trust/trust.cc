@@ -5,6 +5,8 @@
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -484,6 +486,26 @@ struct ActiveConsequence {
   Consequence action = Consequence::kNone;
 };
 
+// The drift chart for (p0, p1, target ARL): found once per process. Finding h solves a few
+// dozen Brook–Evans systems (milliseconds), and every agent under a pact needs the same
+// charts; a chart is a value, so the cached one is copied out fresh (S = 0).
+Result<stats::BernoulliCusum> DriftChart(double p0, double p1, double target_arl0) {
+  static std::mutex mu;
+  static std::map<std::tuple<double, double, double>, stats::BernoulliCusum> charts;
+  const auto key = std::make_tuple(p0, p1, target_arl0);
+  {
+    std::lock_guard lock(mu);
+    if (auto it = charts.find(key); it != charts.end()) return it->second;
+  }
+  PACTUM_ASSIGN_OR_RETURN(stats::BernoulliCusum chart,
+                          stats::BernoulliCusum::ForInControlArl(p0, p1, target_arl0));
+  std::lock_guard lock(mu);
+  // Pacts have a handful of distinct thresholds; the bound only guards against churn.
+  if (charts.size() >= 4096) charts.clear();
+  charts.emplace(key, chart);
+  return chart;
+}
+
 Result<TrustConfig> Completed(TrustConfig config) {
   const TrustConfig defaults = TrustConfig::Default();
   if (config.dimension_weights.empty()) config.dimension_weights = defaults.dimension_weights;
@@ -615,7 +637,7 @@ struct AgentTrust::State {
         const double p0 = std::max(allowed, 1 / config.target_arl0);
         if (p0 < 1) {
           const double p1 = stats::DriftFailureRate(p0);
-          auto chart = stats::BernoulliCusum::ForInControlArl(p0, p1, config.target_arl0);
+          auto chart = DriftChart(p0, p1, config.target_arl0);
           if (!chart.ok()) return chart.status().WithContext(field);
           auto sprt = stats::BernoulliSprt::Create(p0, p1, config.sprt_alpha, config.sprt_beta);
           if (!sprt.ok()) return sprt.status().WithContext(field);

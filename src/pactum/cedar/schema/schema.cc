@@ -457,7 +457,7 @@ Result<Schema> ResolveSchema(const std::vector<RawNamespace>& namespaces) {
 }
 
 const EntityType* Schema::FindEntityType(std::string_view name) const {
-  auto it = entity_types.find(std::string(name));
+  auto it = entity_types.find(name);
   return it == entity_types.end() ? nullptr : &it->second;
 }
 

@@ -70,7 +70,7 @@ struct Action {
 };
 
 struct Schema {
-  std::map<std::string, EntityType> entity_types;
+  std::map<std::string, EntityType, std::less<>> entity_types;
   std::map<ActionUid, Action> actions;
   // The resolved common types, by fully qualified name, for reference.
   std::map<std::string, TypePtr> common_types;

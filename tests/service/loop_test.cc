@@ -1,0 +1,207 @@
+// The trust loop in process, on a real SQLite folder: live trust equals replayed trust, events
+// are logged once, and events lost to a crash are regenerated at the next start.
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "pactum/pact/pact.h"
+#include "pactum/service/service.h"
+#include "pactum/store/sqlite.h"
+
+namespace pactum::service {
+namespace {
+
+pact::Pact TriagePact(std::int64_t version, double tpr) {
+  pact::Pact p;
+  p.name = "alert-triage";
+  p.version = version;
+  p.workflow = "alert_triage";
+  p.agents = {"triage-*"};
+  p.owner = "soc-l2";
+  pact::Condition recall;
+  recall.id = "tp-recall";
+  recall.metric = "classification.tpr";
+  recall.op = pact::Op::kGte;
+  recall.threshold = tpr;
+  recall.window_seconds = 3 * 86400;
+  recall.min_samples = 20;
+  recall.severity = pact::Severity::kCritical;
+  recall.dimension = "accuracy";
+  pact::Condition priority;
+  priority.id = "priority";
+  priority.metric = "priority.accuracy";
+  priority.op = pact::Op::kGte;
+  priority.threshold = 0.5;
+  priority.min_samples = 10;
+  priority.severity = pact::Severity::kMinor;
+  priority.dimension = "calibration";
+  p.conditions = {recall, priority};
+  return p;
+}
+
+class LoopTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("pactum-loop-" + std::to_string(std::random_device{}()));
+    Open();
+    auto key = service_->CreateOperatorKey("soc", "test", {"admin"});
+    ASSERT_TRUE(key.ok()) << key.status().ToString();
+    secret_ = key->secret;
+    Authenticate();
+  }
+  void TearDown() override {
+    service_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Open() {
+    auto s = Service::Open({.data_dir = dir_, .clock = &clock_});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    service_ = std::move(*s);
+  }
+  void Authenticate() {
+    auto p = service_->Authenticate(secret_);
+    ASSERT_TRUE(p.ok());
+    caller_ = *p;
+  }
+  void Reopen() {
+    service_.reset();
+    Open();
+    Authenticate();
+  }
+  void Register(const std::string& id, const std::string& prompt, bool create = true) {
+    Json body = {{"id", id}, {"owner", "soc-l2"}, {"assets", {{"system_prompt", prompt}}}};
+    auto r =
+        create ? service_->RegisterAgent(caller_, body) : service_->UpdateAgent(caller_, id, body);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  void Publish(const pact::Pact& p) {
+    auto r = service_->PublishPact(caller_, pact::ToJson(p));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  // A day of triage: `misses` of every 100 real threats closed as false positives.
+  std::vector<std::string> Submit(const std::string& agent, int count, int misses,
+                                  const std::string& kind = "production_outcome") {
+    std::vector<EvidenceSubmission> items;
+    for (int i = 0; i < count; ++i) {
+      const bool threat = i % 3 != 0;
+      const bool missed = threat && (i * 7) % 100 < misses;
+      clock_.Advance(std::chrono::seconds(600));
+      items.push_back(
+          {Json{
+               {"kind", kind},
+               {"agent", agent},
+               {"workflow", "alert_triage"},
+               {"time", FormatRfc3339(clock_.Now())},
+               {"classification",
+                {{"predicted", threat && !missed ? "TP" : "FP"}, {"actual", threat ? "TP" : "FP"}}},
+               {"priority", {{"predicted", "Low"}, {"actual", i % 4 ? "Low" : "High"}}}},
+           std::nullopt, "item " + std::to_string(i)});
+    }
+    auto receipts = service_->SubmitEvidence(caller_, std::move(items));
+    EXPECT_TRUE(receipts.ok()) << receipts.status().ToString();
+    std::vector<std::string> ids;
+    if (receipts.ok()) {
+      for (const auto& r : *receipts)
+        ids.push_back(r.id);
+    }
+    return ids;
+  }
+  Json Explain(const std::string& agent) {
+    auto t = service_->ExplainTrust(caller_, agent, std::string("alert_triage"));
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    return t.ok() ? *t : Json();
+  }
+  Json Events() {
+    EventQuery q;
+    q.limit = 1000;
+    auto e = service_->ListEvents(caller_, q);
+    EXPECT_TRUE(e.ok());
+    return e.ok() ? *e : Json::array();
+  }
+
+  ManualClock clock_{FromUnixMillis(1'795'291'262'000)};
+  std::filesystem::path dir_;
+  std::unique_ptr<Service> service_;
+  std::string secret_;
+  Principal caller_;
+};
+
+TEST_F(LoopTest, ReplayedTrustEqualsLiveTrust) {
+  Register("triage-a", "v1");
+  Register("triage-b", "v1");
+  Publish(TriagePact(1, 0.9));
+  Submit("triage-a", 150, 2, "eval_case");
+  Submit("triage-a", 300, 3);
+  Submit("triage-b", 200, 40);                   // drifts and breaches
+  Register("triage-a", "v2", /*create=*/false);  // stale capability
+  Publish(TriagePact(2, 0.85));                  // rebinds both agents
+  auto ids = Submit("triage-a", 100, 30);
+  // An upheld dispute withdraws one outcome and applies its correction.
+  Json correction = {{"classification", {{"predicted", "TP"}, {"actual", "TP"}}}};
+  Json dispute_item = {
+      {"kind", "dispute_resolution"},
+      {"agent", "triage-a"},
+      {"workflow", "alert_triage"},
+      {"dispute", {{"evidence_id", ids.back()}, {"upheld", true}, {"correction", correction}}}};
+  std::vector<EvidenceSubmission> dispute;
+  dispute.push_back({dispute_item, std::nullopt, ""});
+  auto disputed = service_->SubmitEvidence(caller_, std::move(dispute));
+  ASSERT_TRUE(disputed.ok()) << disputed.status().ToString();
+
+  const Json live_a = Explain("triage-a"), live_b = Explain("triage-b");
+  const Json events = Events();
+  // b drifted and breached under v1; v2 changed the condition, so its monitor starts afresh,
+  // but the consequences stay on record.
+  EXPECT_FALSE(live_b["recent_consequences"].empty()) << live_b.dump();
+  EXPECT_FALSE(live_a["fingerprint_fresh"].get<bool>()) << live_a.dump();
+  EXPECT_EQ(live_a["pact"]["version"], 2);
+
+  Reopen();
+  EXPECT_EQ(Explain("triage-a"), live_a);
+  EXPECT_EQ(Explain("triage-b"), live_b);
+  EXPECT_EQ(Events(), events) << "a restart must not log events again";
+}
+
+TEST_F(LoopTest, EventsLostToACrashAreLoggedAtTheNextStart) {
+  Register("triage-a", "v1");
+  Publish(TriagePact(1, 0.9));
+  Submit("triage-a", 200, 40);
+  const Json events = Events();
+  ASSERT_GT(events.size(), 3u);
+  // A crash after the evidence committed but before its events did: no event rows for it.
+  const std::uint64_t last_cause = events.back()["cause_index"];
+  service_.reset();
+  {
+    auto db = store::Connection::Open(dir_ / "pactum.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(
+        (*db)->Exec("DELETE FROM events WHERE cause_index = " + std::to_string(last_cause)).ok());
+  }
+  Open();
+  Authenticate();
+  const Json after = Events();
+  ASSERT_EQ(after.size(), events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(after[i]["type"], events[i]["type"]);
+    EXPECT_EQ(after[i]["cause_index"], events[i]["cause_index"]);
+    EXPECT_EQ(after[i]["data"], events[i]["data"]);
+  }
+}
+
+TEST_F(LoopTest, ThePactThatCoversAnAgentIsTheNewestPublished) {
+  Register("triage-a", "v1");
+  Publish(TriagePact(1, 0.9));
+  Submit("triage-a", 50, 0);
+  EXPECT_EQ(Explain("triage-a")["pact"]["version"], 1);
+  // Versions only grow; the same version with other content is refused.
+  auto older = service_->PublishPact(caller_, pact::ToJson(TriagePact(1, 0.5)));
+  EXPECT_EQ(older.status().code(), Code::kConflict);
+  Publish(TriagePact(3, 0.8));
+  EXPECT_EQ(Explain("triage-a")["pact"]["version"], 3);
+  auto back = service_->PublishPact(caller_, pact::ToJson(TriagePact(2, 0.8)));
+  EXPECT_EQ(back.status().code(), Code::kConflict);
+}
+
+}  // namespace
+}  // namespace pactum::service
