@@ -322,8 +322,12 @@ TEST(LoaderTest, AllProblemsAtOnce) {
       "  - id: a\n    metric: classification.tpr\n    op: gte\n    threshold: 2\n"
       "autonomy: {gold: sometimes}\n");
   std::vector<std::string> lines;
-  for (const Diagnostic& d : p)
-    lines.push_back(std::to_string(d.line) + " " + d.message);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    lines.push_back(std::to_string(p[i].line) + " " + p[i].message);
+    if (i > 0) {
+      EXPECT_LE(p[i - 1].line, p[i].line);
+    }
+  }
   EXPECT_THAT(lines, ::testing::UnorderedElementsAre(
                          HasSubstr("2 version: must be between 1"), HasSubstr("1 owner: required"),
                          HasSubstr("7 conditions[0].metric: unknown metric \"nope\""),
@@ -333,8 +337,10 @@ TEST(LoaderTest, AllProblemsAtOnce) {
   Result<Pact> r = ParsePactYaml("pact: p\nversion: 0\n", "p.yaml", TestData());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
-  EXPECT_THAT(r.status().message(), HasSubstr("p.yaml:2:10: version: must be between"));
-  EXPECT_THAT(r.status().message(), HasSubstr("\np.yaml:1:1: workflow: required"));
+  // In line order, one per line.
+  EXPECT_THAT(r.status().message(), ::testing::StartsWith("p.yaml:1:1: workflow: required\n"));
+  EXPECT_THAT(r.status().message(), ::testing::EndsWith("\np.yaml:2:10: version: must be between "
+                                                        "1 and 9007199254740992, not 0"));
   EXPECT_EQ(r.status().details()["diagnostics"].size(), 4u);
 }
 

@@ -154,6 +154,15 @@ TEST_F(LoopTest, ReplayedTrustEqualsLiveTrust) {
   // b drifted and breached under v1; v2 changed the condition, so its monitor starts afresh,
   // but the consequences stay on record.
   EXPECT_FALSE(live_b["recent_consequences"].empty()) << live_b.dump();
+  // Lifting them with the pact change is itself an event whose cause is the new version.
+  bool lifted_by_pact = false;
+  for (const Json& e : Events()) {
+    lifted_by_pact =
+        lifted_by_pact ||
+        (e["agent"] == "triage-b" && e["type"] == "consequence.applied" &&
+         e["data"].value("reason", "") == "pact version" && e["data"]["cause"]["version"] == 2);
+  }
+  EXPECT_TRUE(lifted_by_pact);
   EXPECT_FALSE(live_a["fingerprint_fresh"].get<bool>()) << live_a.dump();
   EXPECT_EQ(live_a["pact"]["version"], 2);
 

@@ -36,6 +36,47 @@ Evidence Outcome(std::string id, EvidenceKind kind, double time, const std::stri
   return e;
 }
 
+// docs/SCORING.md §12, as a reader would redo it by hand.
+TEST(AgentTrust, WorkedExampleOfScoringMd) {
+  AgentTrust trust = MakeTrust(MakePact(
+      {Cond("tp-recall", "classification.tpr", Op::kGte, 0.9, Severity::kCritical, 604800, 30),
+       Cond("priority", "priority.accuracy", Op::kGte, 0.7, Severity::kMajor, 604800, 30),
+       Cond("latency", "latency.p95_ms", Op::kLte, 30000, Severity::kMinor, 86400, 50)}));
+  auto alert = [](int i, const char* predicted, const char* actual, const char* priority,
+                  double latency) {
+    Evidence e = Item(Id("a", i), EvidenceKind::kProductionOutcome, kT0);
+    e.observed.classification = LabelPair{predicted, actual};
+    e.observed.priority = LabelPair{priority, "High"};
+    e.observed.latency_ms = latency;
+    return e;
+  };
+  int i = 0;
+  for (int k = 0; k < 25; ++k)
+    Apply(trust, alert(i++, "TP", "TP", "High", 1000));
+  for (int k = 0; k < 3; ++k)
+    Apply(trust, alert(i++, "FP", "TP", "High", 1000));
+  for (int k = 0; k < 2; ++k)
+    Apply(trust, alert(i++, "FP", "FP", "Low", 45000));
+  const TrustSnapshot snap = trust.Snapshot(kT0);
+  const DimensionScore& accuracy = Dimension(snap.reputation, "accuracy");
+  EXPECT_DOUBLE_EQ(accuracy.mean, 107.0 / 128);
+  EXPECT_DOUBLE_EQ(accuracy.n, 126);
+  EXPECT_NEAR(accuracy.lower_bound, 0.7794, 5e-5);
+  const DimensionScore& latency = Dimension(snap.reputation, "latency");
+  EXPECT_DOUBLE_EQ(latency.mean, 29.0 / 34);
+  EXPECT_NEAR(latency.lower_bound, 0.7437, 5e-5);
+  EXPECT_EQ(snap.reputation.value, 841);
+  EXPECT_EQ(snap.reputation.lower_bound, 769);
+  EXPECT_NEAR(snap.reputation.n, 99.14, 0.005);
+  EXPECT_NEAR(snap.reputation.confidence, 0.83, 0.005);
+  EXPECT_EQ(snap.reputation.tier, Tier::kSilver);
+  EXPECT_EQ(snap.tier, Tier::kSilver);
+  EXPECT_EQ(snap.autonomy, Autonomy::kSupervised);
+  const Json tpr = trust.Explain(kT0).at("conditions")[0];
+  EXPECT_EQ(tpr.at("samples"), 28);
+  EXPECT_TRUE(tpr.at("value").is_null());  // 28 < min_samples: not evaluated
+}
+
 TEST(AgentTrust, WeightHalvesAtTheHalfLife) {
   AgentTrust trust = MakeTrust(MakePact({}));
   Apply(trust, Outcome("e1", EvidenceKind::kProductionOutcome, kT0, "accuracy", 1));
@@ -111,8 +152,8 @@ TEST(AgentTrust, LowerBoundNeverExceedsMean) {
 // Apply reports lower bounds from its fast path (SCORING.md "Scores in Apply"); with one
 // dimension, touched by every item, they must match the exact Snapshot to the score's unit.
 TEST(AgentTrust, ReportedLowerBoundsMatchTheExactOnes) {
-  AgentTrust trust = MakeTrust(MakePact(
-      {Cond("tpr", "classification.tpr", Op::kGte, 0.9, Severity::kMajor, 0, 1'000'000)}));
+  AgentTrust trust = MakeTrust(
+      MakePact({Cond("tpr", "classification.tpr", Op::kGte, 0.9, Severity::kMajor, 0, 1'000'000)}));
   std::mt19937_64 rng(13);
   std::bernoulli_distribution good(0.93);
   std::exponential_distribution<double> gap(1 / 300.0);
@@ -403,6 +444,37 @@ TEST(AgentTrust, UpheldDisputeWithdrawsExactly) {
   EXPECT_TRUE(Apply(disputed, rejected).empty());
   EXPECT_EQ(Dimension(disputed.Snapshot(at).reputation, "accuracy").n, a.n);
   EXPECT_EQ(disputed.Apply(rejected, nullptr).code(), Code::kAlreadyExists);
+}
+
+TEST(AgentTrust, EveryAppliedItemCanBeFoundForADispute) {
+  AgentTrust trust = MakeTrust(MakePact({Cond("tpr", "classification.tpr", Op::kGte, 0.9)}));
+  constexpr int kItems = 5000;  // the index grows many times
+  for (int i = 0; i < kItems; ++i)
+    Apply(trust, TruePositive(Id("e", i), kT0 + i, i % 7 != 0));
+  std::mt19937_64 rng(17);
+  for (int k = 0; k < 200; ++k) {
+    const int i = static_cast<int>(rng() % kItems);
+    EXPECT_EQ(trust.Apply(TruePositive(Id("e", i), kT0 + i, true), nullptr).code(),
+              Code::kAlreadyExists)
+        << i;
+  }
+  const Score before = trust.Snapshot(kT0 + kItems).reputation;
+  // Three misses (β += λ·w = 4 each) corrected to hits (α += w = 2 each).
+  for (int i : {0, 7, 4991}) {
+    Evidence dispute = Item(Id("d", i), EvidenceKind::kDisputeResolution, kT0 + kItems);
+    dispute.disputed_evidence_id = Id("e", i);
+    dispute.dispute_upheld = true;
+    dispute.correction = Observations{};
+    dispute.correction->classification = LabelPair{"TP", "TP"};
+    ASSERT_TRUE(trust.Apply(dispute, nullptr).ok()) << i;
+  }
+  const Score after = trust.Snapshot(kT0 + kItems).reputation;
+  EXPECT_NEAR(before.n - after.n, 3 * (4 - 2), 0.01);  // decay over 5000 s: a hair below 6
+  EXPECT_GT(Dimension(after, "accuracy").mean, Dimension(before, "accuracy").mean);
+  Evidence unknown = Item("d-none", EvidenceKind::kDisputeResolution, kT0 + kItems);
+  unknown.disputed_evidence_id = Id("e", kItems);
+  unknown.dispute_upheld = true;
+  EXPECT_EQ(trust.Apply(unknown, nullptr).code(), Code::kNotFound);
 }
 
 TEST(AgentTrust, WithdrawalNeverGoesBelowThePrior) {

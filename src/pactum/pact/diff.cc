@@ -3,12 +3,16 @@
 #include <algorithm>
 #include <map>
 
+#include "pactum/base/canonical_json.h"
+
 namespace pactum::pact {
 namespace {
 
-// Validated pacts are UTF-8 throughout, but hand-built ones need not be: never throw.
+// Values as the canonical form writes them (30000, not 30000.0). Validated pacts are UTF-8
+// throughout; a hand-built one need not be, and is shown with replacement characters.
 std::string Show(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  Result<std::string> canonical = CanonicalJson(j);
+  return canonical.ok() ? *canonical : j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 std::vector<std::string> Lines(const std::string& text) {

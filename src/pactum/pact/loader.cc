@@ -1,9 +1,11 @@
 #include "pactum/pact/loader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <map>
 #include <system_error>
+#include <tuple>
 
 #include <yaml-cpp/yaml.h>
 
@@ -224,6 +226,12 @@ PactCheck Check(std::string_view yaml, std::string_view source_name,
 PactCheck CheckPactYaml(std::string_view yaml, std::string_view source_name,
                         const std::filesystem::path& base_dir) {
   PactCheck out = Check(yaml, source_name, base_dir);
+  // In file order: the pact file first, then each boundary file.
+  std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) {
+                     return std::make_tuple(a.file != source_name, a.file, a.line, a.column) <
+                            std::make_tuple(b.file != source_name, b.file, b.line, b.column);
+                   });
   for (Diagnostic& d : out.diagnostics) {
     d.file = internal::ValidUtf8(d.file);
     d.message = internal::ValidUtf8(d.message);

@@ -39,7 +39,27 @@ void TrustBook::AddPact(const std::string& tenant_id, PublishedPact published, d
     const PublishedPact* covering = CoveringLocked(tenant_id, workflow, agent);
     if (covering == nullptr || covering->hash == state.pact_hash) continue;
     // A pact that validated on publish rebinds; if it could not, the old monitors stay.
-    if (state.trust.Rebind(covering->pact).ok()) state.pact_hash = covering->hash;
+    const pact::Autonomy before = state.trust.Snapshot(time).autonomy;
+    if (!state.trust.Rebind(covering->pact).ok()) continue;
+    state.pact_hash = covering->hash;
+    // Consequences of conditions the new version changed or removed end with them: that is a
+    // change of autonomy like any other, so it is an event, with the pact as its cause.
+    const pact::Autonomy after = state.trust.Snapshot(time).autonomy;
+    if (after != before) {
+      events->push_back({tenant_id,
+                         agent,
+                         workflow,
+                         {"consequence.applied",
+                          time,
+                          {{"action", after > before ? "restore" : "narrow"},
+                           {"from", pact::NameOf(before)},
+                           {"to", pact::NameOf(after)},
+                           {"reason", "pact version"},
+                           {"cause",
+                            {{"pact", covering->pact.name},
+                             {"version", covering->pact.version},
+                             {"log_index", covering->log_index}}}}}});
+    }
   }
 }
 

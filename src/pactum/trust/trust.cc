@@ -4,13 +4,13 @@
 #include <array>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <set>
 #include <string_view>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 
 #include "pactum/base/clock.h"
@@ -464,6 +464,66 @@ struct AppliedItem {
   // Its contributions: added_pool[first, first + count) of the state (one pool, not a vector
   // per item: an item is applied a million times a second and disputed rarely).
   std::size_t first = 0, count = 0;
+  std::size_t id_offset = 0, id_size = 0;  // its id in the index's arena
+};
+
+// The applied items by id, for disputes. Every item is indexed and few are ever disputed, so
+// this is built for insertion: an open-addressing table (linear probing, at most half full)
+// of 64-bit id hashes into one vector of items, the ids in one arena (compared on a hash
+// match, so colliding hashes are told apart). No allocation per item, unlike a node map of
+// strings, which cost more than the whole scoring path (docs/PERFORMANCE.md "Trust").
+class AppliedIndex {
+ public:
+  // The index of the item with this id.
+  std::optional<std::size_t> Find(std::string_view id) const {
+    if (slots_.empty()) return std::nullopt;
+    const std::uint64_t hash = Hash(id);
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.item == 0) return std::nullopt;
+      if (slot.hash == hash && IdOf(slot.item - 1) == id) return slot.item - 1;
+    }
+  }
+  // Adds an item under an id Find does not know.
+  void Insert(std::string_view id, AppliedItem item) {
+    if (2 * (items_.size() + 1) > slots_.size()) Grow();
+    item.id_offset = arena_.size();
+    item.id_size = id.size();
+    arena_.append(id);
+    items_.push_back(item);
+    Place(Hash(id), items_.size());
+  }
+  AppliedItem& operator[](std::size_t i) { return items_[i]; }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::size_t item = 0;  // index + 1; 0: empty
+  };
+
+  static std::uint64_t Hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+  std::string_view IdOf(std::size_t i) const {
+    return std::string_view(arena_).substr(items_[i].id_offset, items_[i].id_size);
+  }
+  void Place(std::uint64_t hash, std::size_t item) {
+    std::size_t i = hash & mask_;
+    while (slots_[i].item != 0)
+      i = (i + 1) & mask_;
+    slots_[i] = Slot{hash, item};
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(64, 2 * old.size()), Slot{});
+    mask_ = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.item != 0) Place(slot.hash, slot.item);
+    }
+  }
+
+  std::vector<Slot> slots_;  // a power of two in size
+  std::size_t mask_ = 0;
+  std::vector<AppliedItem> items_;
+  std::string arena_;
 };
 
 // What caused an event: an evidence item or a fingerprint change (and, in a condition's
@@ -572,7 +632,7 @@ struct AgentTrust::State {
   std::vector<Monitor> monitors;
   Side capability, reputation;
 
-  std::unordered_map<std::string, AppliedItem> applied;
+  AppliedIndex applied;
   std::string fingerprint;
   std::uint64_t epoch = 0;
   bool fresh = true;
@@ -1045,23 +1105,9 @@ Status AgentTrust::Apply(const Evidence& evidence, std::vector<TrustEvent>* even
   // Evidence built in code skips EvidenceFromJson: the ranges the math relies on again.
   PACTUM_TRY(CheckRanges(evidence.observed, ""));
   if (evidence.correction) PACTUM_TRY(CheckRanges(*evidence.correction, "dispute.correction."));
-  // One hash lookup: the slot is claimed now and released if the item fails.
-  std::unordered_map<std::string, AppliedItem>::iterator slot = s.applied.end();
-  if (!evidence.id.empty()) {
-    bool inserted = false;
-    std::tie(slot, inserted) = s.applied.try_emplace(evidence.id);
-    if (!inserted) {
-      return AlreadyExists("evidence " + evidence.id + " was already applied", {{"field", "id"}});
-    }
+  if (!evidence.id.empty() && s.applied.Find(evidence.id)) {
+    return AlreadyExists("evidence " + evidence.id + " was already applied", {{"field", "id"}});
   }
-  struct Release {
-    std::unordered_map<std::string, AppliedItem>& map;
-    std::unordered_map<std::string, AppliedItem>::iterator slot;
-    bool keep = false;
-    ~Release() {
-      if (!keep && slot != map.end()) map.erase(slot);
-    }
-  } release{s.applied, slot};
   std::vector<TrustEvent> local;
   std::vector<TrustEvent>* out = events ? events : &local;
   const Cause cause{"evidence_id", evidence.id};
@@ -1075,12 +1121,12 @@ Status AgentTrust::Apply(const Evidence& evidence, std::vector<TrustEvent>* even
   item.severity = evidence.severity;
   item.review_approved = evidence.review_approved;
   if (evidence.kind == EvidenceKind::kDisputeResolution) {
-    auto it = s.applied.find(evidence.disputed_evidence_id);
-    if (it == s.applied.end() || it == slot) {
+    const auto found = s.applied.Find(evidence.disputed_evidence_id);
+    if (!found) {
       return NotFound("dispute.evidence_id: no applied evidence " + evidence.disputed_evidence_id,
                       {{"field", "dispute.evidence_id"}});
     }
-    AppliedItem& disputed = it->second;
+    AppliedItem& disputed = s.applied[*found];
     if (evidence.dispute_upheld.value_or(false)) {
       if (disputed.withdrawn) {
         return Conflict("dispute.evidence_id: evidence " + evidence.disputed_evidence_id +
@@ -1122,8 +1168,7 @@ Status AgentTrust::Apply(const Evidence& evidence, std::vector<TrustEvent>* even
     s.AddCollected(item.capability, evidence.time, evidence.severity, item,
                    item.capability ? cap_touched : rep_touched);
   }
-  if (slot != s.applied.end()) slot->second = std::move(item);
-  release.keep = true;
+  if (!evidence.id.empty()) s.applied.Insert(evidence.id, item);
 
   auto [cap, rep] = s.RefreshViews(evidence.time);
   if (!s.fresh && cap.measured && cap.n >= s.config.fresh_after_evidence) s.fresh = true;
