@@ -127,8 +127,6 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     row.kind = std::string(trust::NameOf(a.evidence.kind));
     row.time = static_cast<std::int64_t>(a.evidence.time * 1000.0);
     row.idempotency_key = a.key;
-    row.pact_hash = a.pact->hash;
-    row.fingerprint = a.fingerprint;
     row.received_at = UnixMillis(received);
     ledger::LeafEntry leaf{
         "evidence",

@@ -86,8 +86,9 @@ CREATE TABLE pacts (
   PRIMARY KEY (tenant_id, name, version)
 ) WITHOUT ROWID;
 -- Evidence, append-only. A row is written in the transaction that commits its log leaf, so
--- log_index is never missing; the evidence itself is the leaf's data (log_leaves.data), kept
--- once. Idempotency keys are unique per tenant.
+-- log_index is never missing; the evidence itself, with the pact hash and agent fingerprint it
+-- was recorded under, is the leaf's data (log_leaves.data), kept once. Idempotency keys are
+-- unique per tenant.
 CREATE TABLE evidence (
   log_index       INTEGER PRIMARY KEY,
   id              TEXT NOT NULL UNIQUE,
@@ -97,8 +98,6 @@ CREATE TABLE evidence (
   kind            TEXT NOT NULL,
   time            INTEGER NOT NULL,
   idempotency_key TEXT,
-  pact_hash       TEXT NOT NULL,
-  fingerprint     TEXT NOT NULL,
   received_at     INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX evidence_idempotency ON evidence (tenant_id, idempotency_key)

@@ -30,7 +30,7 @@ PactRow ReadPact(const Statement& st) {
 
 constexpr const char* kEvidenceColumns =
     "SELECT e.log_index, e.id, e.tenant_id, e.agent_id, e.workflow, e.kind, e.time, "
-    "e.idempotency_key, e.pact_hash, e.fingerprint, l.data, e.received_at FROM evidence e "
+    "e.idempotency_key, l.data, e.received_at FROM evidence e "
     "JOIN log_leaves l ON l.idx = e.log_index";
 
 EvidenceRow ReadEvidence(const Statement& st) {
@@ -43,10 +43,8 @@ EvidenceRow ReadEvidence(const Statement& st) {
   row.kind = st.ColumnText(5);
   row.time = st.ColumnInt(6);
   if (!st.ColumnIsNull(7)) row.idempotency_key = st.ColumnText(7);
-  row.pact_hash = st.ColumnText(8);
-  row.fingerprint = st.ColumnText(9);
-  row.leaf_data = st.ColumnBlob(10);
-  row.received_at = st.ColumnInt(11);
+  row.leaf_data = st.ColumnBlob(8);
+  row.received_at = st.ColumnInt(9);
   return row;
 }
 
@@ -147,8 +145,8 @@ Status InsertEvidence(Connection& db, const EvidenceRow& row) {
   PACTUM_ASSIGN_OR_RETURN(
       auto st,
       db.Prepare("INSERT INTO evidence (log_index, id, tenant_id, agent_id, workflow, kind, time, "
-                 "idempotency_key, pact_hash, fingerprint, received_at) VALUES (?1, ?2, ?3, ?4, "
-                 "?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+                 "idempotency_key, received_at) VALUES (?1, ?2, ?3, ?4, "
+                 "?5, ?6, ?7, ?8, ?9)"));
   st.Bind(1, ToSql(row.log_index))
       .Bind(2, row.id)
       .Bind(3, row.tenant_id)
@@ -161,7 +159,7 @@ Status InsertEvidence(Connection& db, const EvidenceRow& row) {
   } else {
     st.BindNull(8);
   }
-  st.Bind(9, row.pact_hash).Bind(10, row.fingerprint).Bind(11, row.received_at);
+  st.Bind(9, row.received_at);
   return st.Run();
 }
 

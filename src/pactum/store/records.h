@@ -54,7 +54,6 @@ struct EvidenceRow {
   std::string id, tenant_id, agent_id, workflow, kind;
   std::int64_t time = 0;  // Unix milliseconds
   std::optional<std::string> idempotency_key;
-  std::string pact_hash, fingerprint;
   std::int64_t received_at = 0;
   // Read only: the canonical JSON of the evidence's log leaf, which holds the evidence.
   std::string leaf_data;
