@@ -74,7 +74,8 @@ int HashFile(const PactFlags& f) {
 
 void RegisterPact(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<PactFlags>();
-  CLI::App* pact_cmd = app.add_subcommand("pact", "Pacts as code: lint, diff, hash and publish pact files");
+  CLI::App* pact_cmd =
+      app.add_subcommand("pact", "Pacts as code: lint, diff, hash and publish pact files");
   pact_cmd->require_subcommand(1);
 
   CLI::App* lint = pact_cmd->add_subcommand(

@@ -1,6 +1,7 @@
 #include "pactum/control/control.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <unordered_map>
@@ -74,7 +75,7 @@ Result<cedar::Record> RecordFromJson(const Json& json, const std::string& where)
   return record;
 }
 
-std::string Percent(double x) {
+std::string TwoDecimals(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", x);
   return buf;
@@ -198,7 +199,8 @@ Result<Boundary> Boundary::Compile(const pact::Pact& pact) {
       }
       actions.push_back(std::move(e));
     }
-    compiled->action_entities = std::make_shared<const std::vector<cedar::Entity>>(std::move(actions));
+    compiled->action_entities =
+        std::make_shared<const std::vector<cedar::Entity>>(std::move(actions));
     compiled->schema = std::move(*schema);
   }
   return Boundary(std::move(compiled));
@@ -376,8 +378,9 @@ void Apply(const Boundary::Compiled& c, const pact::Pact& pact, const DecideRequ
     }
     if (r.confidence && *r.confidence < pact.escalate_below_confidence) {
       Add(d, "low_confidence",
-          "agent confidence " + Percent(*r.confidence) + " is below the pact's " +
-              Percent(pact.escalate_below_confidence));
+          "agent confidence " + TwoDecimals(*r.confidence) +
+              " is below the pact's escalate_below_confidence " +
+              TwoDecimals(pact.escalate_below_confidence));
     }
     for (const cedar::PolicyError& e : response.errors) {
       const auto* p = info(e.policy_id);
@@ -393,7 +396,8 @@ void Apply(const Boundary::Compiled& c, const pact::Pact& pact, const DecideRequ
       d.review = true;
     } else {
       real = Kind::kAllow;
-      for (const std::string& id : response.reasons) Add(d, "permit", "permitted by policy " + id, id);
+      for (const std::string& id : response.reasons)
+        Add(d, "permit", "permitted by policy " + id, id);
       if (d.trust.autonomy == pact::Autonomy::kSupervised &&
           sampler.Sample(pact.supervised_sample_rate)) {
         d.sampled_for_review = true;

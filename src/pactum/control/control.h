@@ -103,9 +103,9 @@ struct TrustUsed {
 struct Decision {
   Kind kind = Kind::kDeny;  // the answer (allow in shadow mode)
   std::vector<Reason> reasons;
-  std::string reviewer;  // who reviews an escalation (or would have, in shadow mode)
-  bool review = false;   // an escalation waits for the reviewer
-  bool sampled_for_review = false;     // a supervised allow picked for review afterwards
+  std::string reviewer;                 // who reviews an escalation (or would have, in shadow mode)
+  bool review = false;                  // an escalation waits for the reviewer
+  bool sampled_for_review = false;      // a supervised allow picked for review afterwards
   std::optional<Kind> shadow_decision;  // shadow mode: the real decision
   std::vector<std::string> determining_policies;
   std::vector<cedar::PolicyError> errors;  // policies whose evaluation failed

@@ -1,9 +1,5 @@
 #include "pactum/pact/metrics.h"
 
-#include <memory>
-#include <mutex>
-#include <unordered_map>
-
 namespace pactum::pact {
 namespace {
 
@@ -62,28 +58,25 @@ const std::vector<MetricInfo>& AllMetrics() {
   return kMetrics;
 }
 
-const MetricInfo* FindMetric(std::string_view name) {
+std::optional<MetricInfo> FindMetric(std::string_view name) {
   for (const MetricInfo& m : AllMetrics()) {
-    if (m.name == name) return m.name.find('<') == std::string::npos ? &m : nullptr;
+    if (m.name == name) {
+      if (m.name.find('<') != std::string::npos) return std::nullopt;
+      return m;
+    }
   }
   std::string_view family;
   if (name.starts_with("jury.")) family = "jury.<criterion>";
   if (name.starts_with("check.")) family = "check.<name>";
-  if (family.empty() || !IsFamilySuffix(name.substr(name.find('.') + 1))) return nullptr;
-  // Family members are built on first use and kept, so the pointer stays valid.
-  static std::mutex mu;
-  static std::unordered_map<std::string, std::unique_ptr<MetricInfo>> members;
-  std::lock_guard lock(mu);
-  auto& slot = members[std::string(name)];
-  if (!slot) {
-    for (const MetricInfo& m : AllMetrics()) {
-      if (m.name == family) {
-        slot = std::make_unique<MetricInfo>(m);
-        slot->name = std::string(name);
-      }
+  if (family.empty() || !IsFamilySuffix(name.substr(name.find('.') + 1))) return std::nullopt;
+  for (const MetricInfo& m : AllMetrics()) {
+    if (m.name == family) {
+      MetricInfo member = m;
+      member.name = std::string(name);
+      return member;
     }
   }
-  return slot.get();
+  return std::nullopt;
 }
 
 const std::vector<DimensionWeight>& DefaultDimensions() {

@@ -14,6 +14,7 @@
 // [a-z0-9_]+ and must not be empty.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,9 +33,10 @@ struct MetricInfo {
   double quantile = 0;
 };
 
-// The metric of that name, or nullptr if there is none. For the open families the info is
-// built for the name asked (so its `name` is the full name).
-const MetricInfo* FindMetric(std::string_view name);
+// The metric of that name, or nothing if there is none. For the open families the info is
+// built for the name asked (so its `name` is the full name). Returned by value: names come
+// from users' pacts, and nothing is kept per name asked.
+std::optional<MetricInfo> FindMetric(std::string_view name);
 
 // Every fixed metric (the open families once each, as "jury.<criterion>", "check.<name>").
 const std::vector<MetricInfo>& AllMetrics();

@@ -398,10 +398,10 @@ class Checker {
         Fail(Join(path, "id"), "must match [a-z0-9][a-z0-9_.-]*, not " + Quote(*id));
       }
     }
-    const MetricInfo* metric = nullptr;
+    std::optional<MetricInfo> metric;
     if (auto name = RequiredString(v, path, "metric")) {
       metric = FindMetric(*name);
-      if (metric == nullptr) {
+      if (!metric) {
         Fail(Join(path, "metric"), UnknownMetric(*name));
       } else {
         c.metric = *name;
@@ -421,7 +421,7 @@ class Checker {
                                           " is a set: its op must be includes or excludes");
       op.reset();
     }
-    if (op) Threshold(v, path, *op, metric, &c);
+    if (op) Threshold(v, path, *op, metric ? &*metric : nullptr, &c);
     if (const Json* w = Optional(v, "window")) {
       c.window_seconds = Duration(*w, Join(path, "window")).value_or(0);
     }

@@ -664,7 +664,7 @@ struct AgentTrust::State {
     for (std::size_t i = 0; i < p.conditions.size(); ++i) {
       const pact::Condition& c = p.conditions[i];
       const std::string field = "conditions[" + std::to_string(i) + "]";
-      const pact::MetricInfo* info = pact::FindMetric(c.metric);
+      const std::optional<pact::MetricInfo> info = pact::FindMetric(c.metric);
       const auto id = IdOf(c.metric);
       if (!info || !id) {
         return InvalidArgument(field + ".metric: unknown metric \"" + c.metric + "\"",
