@@ -158,6 +158,13 @@ struct Boundary::Compiled {
   std::shared_ptr<const std::vector<cedar::Entity>> action_entities =
       std::make_shared<const std::vector<cedar::Entity>>();
   std::unordered_map<std::string, PolicyInfo> policies;
+  // The schema's `Action::"<id>"` actions by id, with what each request would otherwise look up.
+  struct ActionInfo {
+    const cedar::schema::Action* action = nullptr;
+    bool agent_principal = false;      // Agent is in its appliesTo principals
+    bool confidence_declared = false;  // its context type declares `confidence`
+  };
+  std::unordered_map<std::string, ActionInfo> actions;
 };
 
 Result<Boundary> Boundary::Compile(const pact::Pact& pact) {
@@ -202,6 +209,12 @@ Result<Boundary> Boundary::Compile(const pact::Pact& pact) {
     compiled->action_entities =
         std::make_shared<const std::vector<cedar::Entity>>(std::move(actions));
     compiled->schema = std::move(*schema);
+    for (const auto& [uid, action] : compiled->schema->actions) {
+      if (uid.type != kActionType) continue;
+      compiled->actions.emplace(
+          uid.id, Compiled::ActionInfo{&action, action.principal_types.count(kAgentType) > 0,
+                                       action.context->attributes.count(kConfidence) > 0});
+    }
   }
   return Boundary(std::move(compiled));
 }
@@ -265,19 +278,26 @@ Status TypeInputs(const Boundary::Compiled& c, const DecideRequest& r, cedar::Re
     return Status::Ok();
   }
   const cedar::schema::Schema& schema = *c.schema;
-  const cedar::schema::Action* action = schema.FindAction({kActionType, r.action});
-  if (action == nullptr) {
+  auto found = c.actions.find(r.action);
+  if (found == c.actions.end()) {
     return NotFound("action: " + Quoted(kActionType, r.action) +
                     " is not declared in the pact's schema");
   }
-  const Json principal_uid{{"type", kAgentType}, {"id", r.agent}};
-  const Json action_uid{{"type", kActionType}, {"id", r.action}};
-  const Json resource_uid{{"type", r.resource.type}, {"id", r.resource.id}};
-  PACTUM_TRY(cedar::schema::ValidateRequestScope(schema, principal_uid, action_uid, resource_uid));
+  const cedar::schema::Action* action = found->second.action;
+  if (!found->second.agent_principal) {
+    return InvalidArgument("principal type Agent is not valid for action " +
+                           Quoted(kActionType, r.action));
+  }
+  if (action->resource_types.count(r.resource.type) == 0) {
+    return InvalidArgument("resource type " + r.resource.type + " is not valid for action " +
+                           Quoted(kActionType, r.action));
+  }
+  PACTUM_TRY(cedar::schema::CheckEnumId(schema, kAgentType, r.agent, "principal"));
+  PACTUM_TRY(cedar::schema::CheckEnumId(schema, r.resource.type, r.resource.id, "resource"));
 
   // A schema that declares `confidence` types it (and may require it); otherwise it is added
   // after the check, as the caller cannot set it.
-  const bool declared = action->context->attributes.count(kConfidence) > 0;
+  const bool declared = found->second.confidence_declared;
   const Json empty = Json::object();
   const Json* caller = r.context.is_null() ? &empty : &r.context;
   Json with_confidence;
@@ -337,9 +357,10 @@ void Add(Decision& d, std::string code, std::string message, std::string policy 
 
 // DESIGN §6 steps 3 and 4, on Cedar's response.
 void Apply(const Boundary::Compiled& c, const pact::Pact& pact, const DecideRequest& r,
-           const cedar::Response& response, Sampler& sampler, Decision& d) {
-  d.determining_policies = response.reasons;
-  d.errors = response.errors;
+           cedar::Response response, Sampler& sampler, Decision& d) {
+  d.determining_policies = std::move(response.reasons);
+  d.errors = std::move(response.errors);
+  const std::vector<std::string>& determining = d.determining_policies;
   auto info = [&](const std::string& id) -> const Boundary::Compiled::PolicyInfo* {
     auto it = c.policies.find(id);
     return it == c.policies.end() ? nullptr : &it->second;
@@ -348,16 +369,16 @@ void Apply(const Boundary::Compiled& c, const pact::Pact& pact, const DecideRequ
   Kind real;
   if (response.decision == cedar::Decision::kDeny) {
     real = Kind::kDeny;
-    for (const std::string& id : response.reasons) {
+    for (const std::string& id : determining) {
       const auto* p = info(id);
       std::string message = "forbidden by policy " + id;
       if (p != nullptr && !p->reason.empty()) message += ": " + p->reason;
       Add(d, "forbid", std::move(message), id);
     }
-    if (response.reasons.empty()) Add(d, "no_permit", "no policy permits " + r.action);
+    if (determining.empty()) Add(d, "no_permit", "no policy permits " + r.action);
   } else {
     std::optional<std::string> policy_reviewer;
-    for (const std::string& id : response.reasons) {
+    for (const std::string& id : determining) {
       const auto* p = info(id);
       if (p == nullptr || !p->escalate) continue;
       const std::string& who = p->escalate->empty() ? pact.owner : *p->escalate;
@@ -382,7 +403,7 @@ void Apply(const Boundary::Compiled& c, const pact::Pact& pact, const DecideRequ
               " is below the pact's escalate_below_confidence " +
               TwoDecimals(pact.escalate_below_confidence));
     }
-    for (const cedar::PolicyError& e : response.errors) {
+    for (const cedar::PolicyError& e : d.errors) {
       const auto* p = info(e.policy_id);
       if (p == nullptr || !p->forbid) continue;
       Add(d, "forbid_errored",
@@ -396,7 +417,7 @@ void Apply(const Boundary::Compiled& c, const pact::Pact& pact, const DecideRequ
       d.review = true;
     } else {
       real = Kind::kAllow;
-      for (const std::string& id : response.reasons)
+      for (const std::string& id : determining)
         Add(d, "permit", "permitted by policy " + id, id);
       if (d.trust.autonomy == pact::Autonomy::kSupervised &&
           sampler.Sample(pact.supervised_sample_rate)) {
@@ -429,8 +450,7 @@ Result<Decision> Decide(const Boundary& boundary, const pact::Pact& pact,
     PACTUM_TRY(CheckShape(request, pact));
     const Boundary::Compiled& c = boundary.compiled();
     PACTUM_ASSIGN_OR_RETURN(Built built, Build(c, pact, d.trust, request));
-    const cedar::Response response = c.authorizer.IsAuthorized(built.request, built.entities);
-    Apply(c, pact, request, response, sampler, d);
+    Apply(c, pact, request, c.authorizer.IsAuthorized(built.request, built.entities), sampler, d);
     return d;
   } catch (const std::exception& e) {
     Decision failed;

@@ -115,6 +115,7 @@ struct Decision {
 Json ToJson(const Decision& decision);
 
 // `boundary` must be compiled from `pact`. `sampler` is only asked for supervised allows.
+// Safe to call from many threads at once when `sampler` is (FastSampler is).
 Result<Decision> Decide(const Boundary& boundary, const pact::Pact& pact,
                         const trust::TrustSnapshot& snapshot, const DecideRequest& request,
                         Sampler& sampler);

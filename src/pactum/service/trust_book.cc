@@ -143,11 +143,14 @@ std::vector<std::string> TrustBook::Workflows(const std::string& tenant_id,
   return out;
 }
 
-Result<Json> TrustBook::Explain(const std::string& tenant_id, const std::string& agent_id,
-                                const std::string& workflow, double time) const {
+template <typename Read>
+auto TrustBook::ReadState(const std::string& tenant_id, const std::string& agent_id,
+                          const std::string& workflow, Read read) const
+    -> Result<decltype(read(std::declval<const trust::AgentTrust&>()))> {
   std::shared_lock lock(mu_);
   auto it = states_.find({tenant_id, agent_id, workflow});
-  if (it != states_.end()) return it->second.trust.Explain(time);
+  if (it != states_.end()) return read(it->second.trust);
+  // Covered but without evidence yet: trust as a new agent's.
   const PublishedPact* covering = CoveringLocked(tenant_id, workflow, agent_id);
   if (covering == nullptr)
     return NotFound(
@@ -155,23 +158,20 @@ Result<Json> TrustBook::Explain(const std::string& tenant_id, const std::string&
         {{"field", "workflow"}});
   PACTUM_ASSIGN_OR_RETURN(trust::AgentTrust fresh,
                           trust::AgentTrust::Create(covering->pact, config_));
-  return fresh.Explain(time);
+  return read(fresh);
+}
+
+Result<Json> TrustBook::Explain(const std::string& tenant_id, const std::string& agent_id,
+                                const std::string& workflow, double time) const {
+  return ReadState(tenant_id, agent_id, workflow,
+                   [time](const trust::AgentTrust& t) { return t.Explain(time); });
 }
 
 Result<trust::TrustSnapshot> TrustBook::Snapshot(const std::string& tenant_id,
                                                  const std::string& agent_id,
                                                  const std::string& workflow, double time) const {
-  std::shared_lock lock(mu_);
-  auto it = states_.find({tenant_id, agent_id, workflow});
-  if (it != states_.end()) return it->second.trust.Snapshot(time);
-  const PublishedPact* covering = CoveringLocked(tenant_id, workflow, agent_id);
-  if (covering == nullptr)
-    return NotFound(
-        "no published pact covers agent \"" + agent_id + "\" in workflow \"" + workflow + "\"",
-        {{"field", "workflow"}});
-  PACTUM_ASSIGN_OR_RETURN(trust::AgentTrust fresh,
-                          trust::AgentTrust::Create(covering->pact, config_));
-  return fresh.Snapshot(time);
+  return ReadState(tenant_id, agent_id, workflow,
+                   [time](const trust::AgentTrust& t) { return t.Snapshot(time); });
 }
 
 }  // namespace pactum::service

@@ -11,6 +11,7 @@
 #include <shared_mutex>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "pactum/base/status.h"
@@ -75,6 +76,12 @@ class TrustBook {
 
   const PublishedPact* CoveringLocked(const std::string& tenant_id, const std::string& workflow,
                                       const std::string& agent_id) const;
+  // Reads the state of (tenant, agent, workflow) under the shared lock, or that of a new agent
+  // when a pact covers it but it has no evidence yet.
+  template <typename Read>
+  auto ReadState(const std::string& tenant_id, const std::string& agent_id,
+                 const std::string& workflow, Read read) const
+      -> Result<decltype(read(std::declval<const trust::AgentTrust&>()))>;
 
   const trust::TrustConfig config_;
   mutable std::shared_mutex mu_;
