@@ -1,6 +1,7 @@
 #include "pactum/control/control.h"
 
 #include <atomic>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -333,6 +334,33 @@ TEST_F(ControlTest, UnknownActionAndWrongResourceAreErrors) {
   EXPECT_EQ(d.status().message().rfind("workflow:", 0), 0u);
 }
 
+TEST_F(ControlTest, MalformedInputIsAnErrorNeverAnAllow) {
+  std::vector<DecideRequest> bad;
+  for (Json context :
+       {Json::array({1, 2}), Json("input"), Json{{"input", Json::array()}},
+        Json{{"input", {{"host", nullptr}}}}, Json{{"input", {{"host", "h"}, {"extra", 1}}}}}) {
+    DecideRequest r = Isolate(false);
+    r.context = context;
+    bad.push_back(r);
+  }
+  DecideRequest attrs = Isolate(false);
+  attrs.resource.attrs = 5;
+  bad.push_back(attrs);
+  DecideRequest no_agent = Isolate(false);
+  no_agent.agent.clear();
+  bad.push_back(no_agent);
+  DecideRequest nan = Isolate(false);
+  nan.confidence = std::nan("");
+  bad.push_back(nan);
+  for (const DecideRequest& r : bad) {
+    Result<Decision> d = Decide(*boundary_, pact_, Trusted(), r, sampler_);
+    EXPECT_FALSE(d.ok()) << r.context.dump();
+    if (!d.ok()) {
+      EXPECT_EQ(d.status().code(), Code::kInvalidArgument) << d.status().message();
+    }
+  }
+}
+
 TEST(ControlNoSchema, AForbidThatErrorsNeverAllows) {
   pact::Pact p = SocPact();
   p.boundaries = pact::Boundaries{{"scripts.cedar", ReadTestData("scripts.cedar")}, std::nullopt};
@@ -347,6 +375,16 @@ TEST(ControlNoSchema, AForbidThatErrorsNeverAllows) {
   Result<Decision> ok = Decide(*b, p, Trusted(), r, sampler);
   ASSERT_TRUE(ok.ok()) << ok.status().message();
   EXPECT_EQ(ok->kind, Kind::kAllow);
+
+  DecideRequest nested = r;
+  nested.context = Json::object();
+  Json* innermost = &nested.context["input"];
+  for (int i = 0; i < 1000; ++i)
+    innermost = &(*innermost)["x"];
+  *innermost = Json::object();
+  Result<Decision> too_deep = Decide(*b, p, Trusted(), nested, sampler);
+  ASSERT_FALSE(too_deep.ok());
+  EXPECT_EQ(too_deep.status().code(), Code::kInvalidArgument);
 
   r.context["input"]["script_hash"] = "deadbeef";
   Result<Decision> denied = Decide(*b, p, Trusted(), r, sampler);

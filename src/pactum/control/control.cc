@@ -298,8 +298,8 @@ Status TypeInputs(const Boundary::Compiled& c, const DecideRequest& r, cedar::Re
   // A schema that declares `confidence` types it (and may require it); otherwise it is added
   // after the check, as the caller cannot set it.
   const bool declared = found->second.confidence_declared;
-  const Json empty = Json::object();
-  const Json* caller = r.context.is_null() ? &empty : &r.context;
+  static const Json kEmpty = Json::object();
+  const Json* caller = r.context.is_null() ? &kEmpty : &r.context;
   Json with_confidence;
   if (declared && confidence) {
     with_confidence = *caller;
@@ -316,7 +316,7 @@ Status TypeInputs(const Boundary::Compiled& c, const DecideRequest& r, cedar::Re
   if (type == nullptr) {
     return InvalidArgument("resource.type: " + r.resource.type + " is not declared in the schema");
   }
-  const Json& attrs = r.resource.attrs.is_null() ? empty : r.resource.attrs;
+  const Json& attrs = r.resource.attrs.is_null() ? kEmpty : r.resource.attrs;
   Result<Json> typed_attrs =
       cedar::schema::NormalizeValue(schema, attrs, type->shape.get(), "resource.attrs", 0);
   if (!typed_attrs.ok()) return AsPath(typed_attrs.status());
