@@ -213,7 +213,8 @@ TEST_F(TrustApiTest, TrustIsExplainedAndSurvivesARestart) {
   auto events = server_->client().Get("/v1/events?agent=triage-1", admin_);
   ASSERT_EQ(events.status, 200) << events.body;
   ASSERT_FALSE(events.json()["events"].empty()) << events.body;
-  for (const Json& e : events.json()["events"]) {
+  const Json logged = events.json();
+  for (const Json& e : logged["events"]) {
     EXPECT_GT(e["cause_index"].get<std::uint64_t>(), 0u) << e.dump();
     EXPECT_TRUE(e["data"].contains("cause")) << e.dump();
   }

@@ -1,4 +1,5 @@
-// The routes of the trust loop (docs/API.md): agents, pacts, evidence, explained trust, events.
+// The routes of the trust loop (docs/API.md): agents, pacts, evidence, explained trust,
+// decisions, events.
 #include <sstream>
 
 #include "pactum/base/json.h"
@@ -122,6 +123,46 @@ void Api::AddLoopRoutes() {
     return Response::Json(200, {{"accepted", receipts->size() - duplicates},
                                 {"duplicates", duplicates},
                                 {"items", std::move(list)}});
+  });
+
+  router_.Add("POST", "/v1/decide", Access::Scope("decide"), [this](Request& req) {
+    auto body = req.JsonBody();
+    if (!body.ok()) return Response::Error(body.status());
+    auto request = service::DecideRequestFromJson(*body);
+    if (!request.ok()) return Response::Error(request.status());
+    auto answers = service_.Decide(*req.principal, {std::move(*request)});
+    if (!answers.ok()) return Response::Error(answers.status());
+    const auto& answer = answers->front();
+    if (!answer.ok()) return Response::Error(answer.status());
+    return Response::Json(200, service::DecisionRecordJson(*answer));
+  });
+
+  router_.Add("POST", "/v1/decide:batch", Access::Scope("decide"), [this](Request& req) {
+    auto body = req.JsonBody();
+    if (!body.ok()) return Response::Error(body.status());
+    if (!body->is_object() || !body->contains("requests") || !(*body)["requests"].is_array())
+      return Response::Error(InvalidArgument("requests: required (an array of decide requests)",
+                                             {{"field", "requests"}}));
+    std::vector<control::DecideRequest> requests;
+    for (std::size_t i = 0; i < (*body)["requests"].size(); ++i) {
+      auto request = service::DecideRequestFromJson((*body)["requests"][i]);
+      if (!request.ok()) {
+        const std::string at = "requests[" + std::to_string(i) + "]";
+        return Response::Error(request.status().WithContext(at).WithDetail("at", at));
+      }
+      requests.push_back(std::move(*request));
+    }
+    auto answers = service_.Decide(*req.principal, requests);
+    if (!answers.ok()) return Response::Error(answers.status());
+    Json list = Json::array();
+    for (const auto& answer : *answers) {
+      if (answer.ok()) {
+        list.push_back(service::DecisionRecordJson(*answer));
+      } else {
+        list.push_back(Json::parse(Response::Error(answer.status()).body));
+      }
+    }
+    return Response::Json(200, {{"decisions", std::move(list)}});
   });
 
   router_.Add("GET", "/v1/events", Access::Scope("read"), [this](Request& req) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "pactum/base/clock.h"
 #include "pactum/base/status.h"
+#include "pactum/control/control.h"
 #include "pactum/ledger/bundle.h"
 #include "pactum/ledger/ledger.h"
 #include "pactum/service/auth.h"
@@ -59,6 +61,21 @@ struct EvidenceReceipt {
   std::string leaf_hash;            // base64, as the log's proofs carry it
   std::vector<std::string> events;  // types of the events this item caused (new items only)
 };
+
+// A decision as answered: control's decision, its id and the pact it was made under, and the
+// log receipt that makes it durable (none only when recording failed: the decision is then a
+// deny).
+struct DecisionRecord {
+  std::string id;
+  control::Decision decision;
+  Json pact;  // {name, version, hash}
+  std::optional<ledger::Receipt> receipt;
+};
+
+// A decide request from its JSON form (docs/API.md); errors name the field.
+Result<control::DecideRequest> DecideRequestFromJson(const Json& body);
+// The JSON answer of POST /v1/decide.
+Json DecisionRecordJson(const DecisionRecord& record);
 
 struct EventQuery {
   std::optional<std::string> agent, workflow, type;
@@ -151,6 +168,12 @@ class Service {
                                              std::string_view workflow);
   Result<Json> ListEvents(const Principal& caller, const EventQuery& query);
 
+  // Runtime decisions (DESIGN §6, docs/DECIDE.md), one answer per request in order: an unknown
+  // agent or uncovered workflow is kNotFound, a request its pact's schema rejects
+  // kInvalidArgument. Each decision is a log leaf; the receipts of a call share one commit.
+  Result<std::vector<Result<DecisionRecord>>> Decide(
+      const Principal& caller, const std::vector<control::DecideRequest>& requests);
+
   const Clock& clock() const { return *clock_; }
   int schema_version() const;
 
@@ -169,6 +192,8 @@ class Service {
   Status LogEvents(std::vector<LoopEvent> events);
   Result<Json> StoreAgent(const Principal& caller, std::string_view id, const Json& body,
                           bool create);
+  // The pact's Cedar boundary, compiled once per pact hash.
+  Result<std::shared_ptr<const control::Boundary>> BoundaryOf(const PublishedPact& pact);
 
   std::unique_ptr<store::Store> store_;
   const Clock* clock_;
@@ -177,6 +202,9 @@ class Service {
   // Serialises the loop's writes (agents, pacts, evidence), so the order trust sees them in
   // is the log's order, the order a restart replays.
   std::mutex loop_mu_;
+  std::mutex boundaries_mu_;
+  std::map<std::string, std::shared_ptr<const control::Boundary>> boundaries_;  // by pact hash
+  control::FastSampler sampler_;
 };
 
 // `pactum verify FILE`: checks a checkpoint, proof bundle or DSSE envelope offline against the
