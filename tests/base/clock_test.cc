@@ -27,5 +27,15 @@ TEST(Clock, Rfc3339RejectsGarbage) {
   EXPECT_FALSE(ParseRfc3339("2026-11-21T20:01:02Zjunk").ok());
 }
 
+// Found by the evidence fuzzer: a year past 2262 overflowed the nanosecond count (UB).
+TEST(Clock, Rfc3339RejectsYearsATimePointCannotHold) {
+  auto far = ParseRfc3339("6608-11-14T11:58:00Z");
+  ASSERT_FALSE(far.ok());
+  EXPECT_NE(far.status().message().find("year out of range"), std::string::npos);
+  EXPECT_FALSE(ParseRfc3339("1600-01-01T00:00:00Z").ok());
+  EXPECT_TRUE(ParseRfc3339("2261-12-31T23:59:59Z").ok());
+  EXPECT_TRUE(ParseRfc3339("1678-01-01T00:00:00Z").ok());
+}
+
 }  // namespace
 }  // namespace pactum

@@ -63,6 +63,8 @@ Result<TimePoint> ParseRfc3339(std::string_view s) {
     return bad("expected YYYY-MM-DDTHH:MM:SS");
   year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return bad("date or time out of range");
+  // A TimePoint counts nanoseconds in 64 bits: about 1677-09-21 to 2262-04-11.
+  if (y < 1678 || y > 2261) return bad("year out of range (1678 to 2261)");
   std::size_t pos = 19;
   std::int64_t nanos = 0;
   if (pos < s.size() && s[pos] == '.') {
