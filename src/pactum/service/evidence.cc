@@ -36,7 +36,7 @@ Status FieldError(const std::string& field, const std::string& message) {
 struct Accepted {
   trust::Evidence evidence;
   std::optional<std::string> key;
-  std::optional<PublishedPact> pact;
+  std::shared_ptr<const PublishedPact> pact;
   std::string fingerprint;
   // A repeat of an earlier item of this request, or of a stored record.
   std::optional<std::size_t> same_as_item;

@@ -1,25 +1,28 @@
 #include "pactum/service/trust_book.h"
 
+#include <algorithm>
 #include <mutex>
+#include <string_view>
 
 namespace pactum::service {
 
-const PublishedPact* TrustBook::CoveringLocked(const std::string& tenant_id,
-                                               const std::string& workflow,
-                                               const std::string& agent_id) const {
+std::shared_ptr<const PublishedPact> TrustBook::CoveringLocked(const std::string& tenant_id,
+                                                               const std::string& workflow,
+                                                               const std::string& agent_id) const {
   auto it = pacts_.find(tenant_id);
   if (it == pacts_.end()) return nullptr;
   // Newest version per name first, then the name published last: walking the log backwards,
-  // the first version seen of a name is its newest (versions only grow).
-  std::map<std::string, const PublishedPact*> newest;
-  const PublishedPact* chosen = nullptr;
+  // the first version seen of a name is its newest (versions only grow). A tenant has few pact
+  // names, so the names seen are a short list, not a map: this runs for every evidence item
+  // and every decision.
+  std::vector<std::string_view> seen;
   for (auto p = it->second.rbegin(); p != it->second.rend(); ++p) {
-    if (newest.count(p->pact.name)) continue;
-    newest[p->pact.name] = &*p;
-    if (chosen == nullptr && p->pact.workflow == workflow && pact::AppliesTo(p->pact, agent_id))
-      chosen = &*p;
+    const pact::Pact& candidate = (*p)->pact;
+    if (std::find(seen.begin(), seen.end(), candidate.name) != seen.end()) continue;
+    seen.push_back(candidate.name);
+    if (candidate.workflow == workflow && pact::AppliesTo(candidate, agent_id)) return *p;
   }
-  return chosen;
+  return nullptr;
 }
 
 void TrustBook::AddPact(const std::string& tenant_id, PublishedPact published, double time,
@@ -31,12 +34,12 @@ void TrustBook::AddPact(const std::string& tenant_id, PublishedPact published, d
                {"workflow", workflow},
                {"hash", published.hash},
                {"cause", {{"log_index", published.log_index}}}};
-  pacts_[tenant_id].push_back(std::move(published));
+  pacts_[tenant_id].push_back(std::make_shared<const PublishedPact>(std::move(published)));
   events->push_back({tenant_id, "", workflow, {"pact.published", time, std::move(data)}});
   for (auto& [key, state] : states_) {
     const auto& [tenant, agent, state_workflow] = key;
     if (tenant != tenant_id || state_workflow != workflow) continue;
-    const PublishedPact* covering = CoveringLocked(tenant_id, workflow, agent);
+    auto covering = CoveringLocked(tenant_id, workflow, agent);
     if (covering == nullptr || covering->hash == state.pact_hash) continue;
     // A pact that validated on publish rebinds; if it could not, the old monitors stay.
     const pact::Autonomy before = state.trust.Snapshot(time).autonomy;
@@ -93,7 +96,7 @@ void TrustBook::SetFingerprint(const std::string& tenant_id, const std::string& 
 Status TrustBook::ApplyEvidence(const std::string& tenant_id, const trust::Evidence& evidence,
                                 std::vector<LoopEvent>* events) {
   std::unique_lock lock(mu_);
-  const PublishedPact* covering = CoveringLocked(tenant_id, evidence.workflow, evidence.agent);
+  auto covering = CoveringLocked(tenant_id, evidence.workflow, evidence.agent);
   if (covering == nullptr)
     return InvalidArgument("no published pact covers agent \"" + evidence.agent +
                                "\" in workflow \"" + evidence.workflow + "\"",
@@ -115,13 +118,11 @@ Status TrustBook::ApplyEvidence(const std::string& tenant_id, const trust::Evide
   return Status::Ok();
 }
 
-std::optional<PublishedPact> TrustBook::Covering(const std::string& tenant_id,
-                                                 const std::string& workflow,
-                                                 const std::string& agent_id) const {
+std::shared_ptr<const PublishedPact> TrustBook::Covering(const std::string& tenant_id,
+                                                         const std::string& workflow,
+                                                         const std::string& agent_id) const {
   std::shared_lock lock(mu_);
-  const PublishedPact* p = CoveringLocked(tenant_id, workflow, agent_id);
-  if (p == nullptr) return std::nullopt;
-  return *p;
+  return CoveringLocked(tenant_id, workflow, agent_id);
 }
 
 std::optional<std::string> TrustBook::Fingerprint(const std::string& tenant_id,
@@ -151,7 +152,7 @@ auto TrustBook::ReadState(const std::string& tenant_id, const std::string& agent
   auto it = states_.find({tenant_id, agent_id, workflow});
   if (it != states_.end()) return read(it->second.trust);
   // Covered but without evidence yet: trust as a new agent's.
-  const PublishedPact* covering = CoveringLocked(tenant_id, workflow, agent_id);
+  auto covering = CoveringLocked(tenant_id, workflow, agent_id);
   if (covering == nullptr)
     return NotFound(
         "no published pact covers agent \"" + agent_id + "\" in workflow \"" + workflow + "\"",

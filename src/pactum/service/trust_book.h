@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -51,10 +52,11 @@ class TrustBook {
                        std::vector<LoopEvent>* events);
 
   // The pact governing the agent in the workflow: of the pacts for the workflow whose agent
-  // globs match, the newest version of the most recently published name. Copies, because the
-  // book may change after the lock is released.
-  std::optional<PublishedPact> Covering(const std::string& tenant_id, const std::string& workflow,
-                                        const std::string& agent_id) const;
+  // globs match, the newest version of the most recently published name; null if none. Shared,
+  // immutable: it stays valid after the lock is released.
+  std::shared_ptr<const PublishedPact> Covering(const std::string& tenant_id,
+                                                const std::string& workflow,
+                                                const std::string& agent_id) const;
   std::optional<std::string> Fingerprint(const std::string& tenant_id,
                                          const std::string& agent_id) const;
   // Workflows the agent has trust state in.
@@ -74,8 +76,9 @@ class TrustBook {
     std::string pact_hash;
   };
 
-  const PublishedPact* CoveringLocked(const std::string& tenant_id, const std::string& workflow,
-                                      const std::string& agent_id) const;
+  std::shared_ptr<const PublishedPact> CoveringLocked(const std::string& tenant_id,
+                                                      const std::string& workflow,
+                                                      const std::string& agent_id) const;
   // Reads the state of (tenant, agent, workflow) under the shared lock, or that of a new agent
   // when a pact covers it but it has no evidence yet.
   template <typename Read>
@@ -85,7 +88,8 @@ class TrustBook {
 
   const trust::TrustConfig config_;
   mutable std::shared_mutex mu_;
-  std::map<std::string, std::vector<PublishedPact>> pacts_;  // by tenant, in log order
+  // By tenant, in log order.
+  std::map<std::string, std::vector<std::shared_ptr<const PublishedPact>>> pacts_;
   std::map<std::pair<std::string, std::string>, std::string> fingerprints_;
   std::map<StateKey, State> states_;
 };
