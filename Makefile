@@ -25,10 +25,11 @@ build: deps
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
-# Builds Release and serves the API on $(LISTEN) with its data in $(DATA). The first start on a
-# new data folder prints a bootstrap admin key.
+# Builds Release and serves the API on $(LISTEN) with its data in $(DATA), with the SOC workspace
+# (examples/soc) published and simulated SOC traffic streaming through it (scripts/demo). The
+# first start on a new data folder writes a bootstrap admin key to $(DATA)/serve.out.
 run: build
-	$(BUILD)/pactum serve --listen $(LISTEN) --data $(DATA)
+	@scripts/demo $(BUILD)/pactum $(LISTEN) $(DATA)
 
 test: build node-deps
 	cd $(BUILD) && $(CTEST)

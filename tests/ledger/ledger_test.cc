@@ -1,6 +1,10 @@
 #include "pactum/ledger/ledger.h"
 
+#include <atomic>
 #include <fstream>
+#include <future>
+#include <limits>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -348,6 +352,116 @@ TEST_F(LedgerTest, VerifyCatchesARewriteThatKeepsEveryStoredHashConsistent) {
   EXPECT_EQ(*report->first_bad_index, 0u);
   EXPECT_NE(report->problem.find("differs from the signed checkpoint"), std::string::npos)
       << report->problem;
+}
+
+TEST_F(LedgerTest, EnqueueAnswersEachBatchOnceDurableWithConsecutiveIndices) {
+  Open();
+  constexpr int kBatches = 200, kEach = 3;
+  // Runs inside each leaf's commit: a leaf's record is written before its batch is answered.
+  std::mutex committed_mu;
+  std::set<std::uint64_t> committed;
+  std::vector<std::future<Result<std::vector<Receipt>>>> answers;
+  for (int b = 0; b < kBatches; ++b) {
+    std::vector<LeafEntry> batch;
+    for (int i = 0; i < kEach; ++i) {
+      LeafEntry entry = Entry(b * kEach + i);
+      entry.with_leaf = [&](store::Connection&, std::uint64_t index) {
+        std::lock_guard lock(committed_mu);
+        committed.insert(index);
+        return Status::Ok();
+      };
+      batch.push_back(std::move(entry));
+    }
+    answers.push_back(ledger_->Enqueue(std::move(batch)));
+  }
+  std::set<std::uint64_t> all;
+  for (int b = 0; b < kBatches; ++b) {
+    auto receipts = answers[b].get();
+    ASSERT_TRUE(receipts.ok()) << receipts.status().message();
+    ASSERT_EQ(receipts->size(), static_cast<std::size_t>(kEach));
+    // One caller's batches keep the order it queued them in.
+    EXPECT_EQ((*receipts)[0].index, static_cast<std::uint64_t>(b * kEach));
+    for (int i = 0; i < kEach; ++i) {
+      const Receipt& r = (*receipts)[i];
+      EXPECT_EQ(r.index, (*receipts)[0].index + i);  // no other batch's leaf between them
+      EXPECT_GE(ledger_->Size(), r.index + 1);
+      auto leaf = ledger_->Leaf(r.index);
+      ASSERT_TRUE(leaf.ok()) << leaf.status().message();
+      EXPECT_EQ(leaf->data, *LeafData(Entry(b * kEach + i)));
+      EXPECT_EQ(leaf->leaf_hash, r.leaf_hash);
+      std::lock_guard lock(committed_mu);
+      EXPECT_EQ(committed.count(r.index), 1u);
+      all.insert(r.index);
+    }
+  }
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(kBatches * kEach));
+  auto report = ledger_->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problem;
+}
+
+TEST_F(LedgerTest, EnqueueRejectsABadLeafAtOnceAndQueuesNothingOfItsBatch) {
+  Open();
+  std::vector<LeafEntry> batch = {Entry(0), LeafEntry{"evidence.item", "", {}, Json::object()}};
+  bool answered = false;
+  ledger_->Enqueue(std::move(batch), [&](Result<std::vector<Receipt>> receipts) {
+    answered = true;
+    EXPECT_EQ(receipts.status().code(), Code::kInvalidArgument);
+  });
+  EXPECT_TRUE(answered);  // on the caller's thread, before Enqueue returned
+  auto empty = ledger_->Enqueue(std::vector<LeafEntry>{}).get();
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->empty());
+  ASSERT_TRUE(ledger_->Append(Entry(1)).ok());
+  EXPECT_EQ(ledger_->Size(), 1u);
+}
+
+TEST_F(LedgerTest, EnqueueFailsTheWholeBatchWhenACommitFails) {
+  Open();
+  LeafEntry failing = Entry(1);
+  failing.with_leaf = [](store::Connection&, std::uint64_t) {
+    return Internal("the record could not be written");
+  };
+  auto answer = ledger_->Enqueue({Entry(0), failing}).get();
+  EXPECT_EQ(answer.status().code(), Code::kInternal);
+  EXPECT_EQ(ledger_->Size(), 0u);  // rolled back, nothing half-written
+  auto next = ledger_->Enqueue({Entry(2)}).get();
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->front().index, 0u);
+}
+
+TEST_F(LedgerTest, ALeafWithNoCanonicalFormFailsOnlyItsOwnBatch) {
+  Open();
+  // Found by the sequencer (which writes the leaf data), not by Enqueue: the batch queued
+  // beside it still commits.
+  LeafEntry bad = Entry(1);
+  bad.body = Json{{"score", std::numeric_limits<double>::quiet_NaN()}};
+  auto first = ledger_->Enqueue({Entry(0)});
+  auto failed = ledger_->Enqueue({Entry(2), bad});
+  auto last = ledger_->Enqueue({Entry(3)});
+  ASSERT_TRUE(first.get().ok());
+  EXPECT_EQ(failed.get().status().code(), Code::kInvalidArgument);
+  auto receipts = last.get();
+  ASSERT_TRUE(receipts.ok()) << receipts.status().message();
+  EXPECT_EQ(receipts->front().index, 1u);
+  EXPECT_EQ(ledger_->Size(), 2u);
+  EXPECT_EQ(ledger_->Leaf(1)->data, *LeafData(Entry(3)));
+}
+
+TEST_F(LedgerTest, ClosingTheLedgerCommitsAndAnswersEveryQueuedBatch) {
+  Open();
+  constexpr int kBatches = 100;
+  std::atomic<int> ok{0}, failed{0};
+  for (int b = 0; b < kBatches; ++b) {
+    ledger_->Enqueue({Entry(b)}, [&](Result<std::vector<Receipt>> receipts) {
+      (receipts.ok() ? ok : failed)++;
+    });
+  }
+  ledger_.reset();
+  EXPECT_EQ(ok.load(), kBatches);
+  EXPECT_EQ(failed.load(), 0);
+  Open();
+  EXPECT_EQ(ledger_->Size(), static_cast<std::uint64_t>(kBatches));
 }
 
 }  // namespace

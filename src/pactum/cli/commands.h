@@ -22,5 +22,17 @@ void RegisterEvidence(CLI::App& app, int* exit_code);
 void RegisterPact(CLI::App& app, int* exit_code);
 // `policy check`: one Cedar decision from policy, entity, schema and request files.
 void RegisterPolicy(CLI::App& app, int* exit_code);
+// `webhooks add|list|remove|enable|test`, against a running server.
+void RegisterWebhooks(CLI::App& app, int* exit_code);
+// `scorecard`: weekly KPI scorecards, against a running server.
+void RegisterScorecard(CLI::App& app, int* exit_code);
+// `packet`: the signed trust packet (JSON and HTML), against a running server.
+void RegisterPacket(CLI::App& app, int* exit_code);
+// `replay soc-triage DIR`: recorded triage runs through the trust loop, in process.
+void RegisterReplay(CLI::App& app, int* exit_code);
+// `eval run`: a suite against an agent, with checks and the jury; evidence to a server.
+void RegisterEval(CLI::App& app, int* exit_code);
+// `simulate`: the demo's SOC traffic against a running server (simulate.h).
+void RegisterSimulate(CLI::App& app, int* exit_code);
 
 }  // namespace pactum::cli

@@ -1,15 +1,13 @@
 // `pactum evidence ingest FILE.jsonl` (bulk evidence with a progress line) and
 // `pactum trust AGENT` (explained trust), against a running server.
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
-#include <unistd.h>
-
 #include "pactum/base/digest.h"
 #include "pactum/base/encoding.h"
 #include "pactum/base/json.h"
+#include "pactum/cli/bulk.h"
 #include "pactum/cli/commands.h"
 #include "pactum/cli/remote.h"
 
@@ -26,34 +24,6 @@ struct IngestFlags {
 struct Chunk {
   std::string body;
   std::vector<std::size_t> lines;  // the file line of each body line
-};
-
-// Shows progress on a terminal as one rewritten line, elsewhere every 10%.
-class Progress {
- public:
-  Progress(std::size_t total, bool quiet)
-      : total_(total), quiet_(quiet), tty_(isatty(STDERR_FILENO) == 1) {}
-  void Update(std::size_t done) {
-    if (quiet_ || total_ == 0) return;
-    const std::size_t decile = done * 10 / total_;
-    if (!tty_ && decile == last_decile_ && done != total_) return;
-    last_decile_ = decile;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-    const int width = 30;
-    const int filled = static_cast<int>(width * done / total_);
-    std::cerr << (tty_ ? "\r" : "") << "[" << std::string(filled, '#')
-              << std::string(width - filled, '.') << "] " << done << "/" << total_ << " items, "
-              << static_cast<long>(rate) << "/s" << (tty_ && done != total_ ? "" : "\n")
-              << std::flush;
-  }
-
- private:
-  std::size_t total_;
-  bool quiet_, tty_;
-  std::size_t last_decile_ = 11;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
 int Fail(const std::string& what) {
@@ -95,19 +65,13 @@ int Ingest(const IngestFlags& f) {
   Progress progress(items, f.quiet);
   std::size_t done = 0, accepted = 0, duplicates = 0;
   for (const Chunk& chunk : chunks) {
-    auto response =
-        (*client)->Send("POST", "/v1/evidence:bulk", chunk.body, "application/x-ndjson");
-    if (!response.ok()) return Fail(response.status().message());
-    if (response->status != 200) {
-      std::string message = net::ErrorMessage(*response);
+    auto posted = PostEvidenceBulk(**client, chunk.body);
+    if (!posted.ok()) {
+      std::string message = posted.status().message();
       // The server names the line of the chunk ("line N: ..."); name the file's line.
-      auto json = ParseJson(response->body);
-      std::size_t at = 0;
-      if (json.ok() && json->is_object() && (*json)["error"]["details"].contains("line")) {
-        at = (*json)["error"]["details"]["line"].get<std::size_t>();
-      } else if (message.rfind("line ", 0) == 0) {
-        at = std::strtoul(message.c_str() + 5, nullptr, 10);
-      }
+      const Json& details = posted.status().details();
+      const std::size_t at =
+          details.is_object() && details.contains("line") ? details["line"].get<std::size_t>() : 0;
       if (at >= 1 && at <= chunk.lines.size() && message.rfind("line ", 0) == 0) {
         message = message.substr(message.find(": ") + 2);
         return Fail(f.file + ":" + std::to_string(chunk.lines[at - 1]) + ": " + message +
@@ -117,10 +81,8 @@ int Ingest(const IngestFlags& f) {
       }
       return Fail(message);
     }
-    auto json = ParseJson(response->body);
-    if (!json.ok()) return Fail("unreadable answer: " + json.status().message());
-    accepted += json->value("accepted", std::size_t{0});
-    duplicates += json->value("duplicates", std::size_t{0});
+    accepted += posted->accepted;
+    duplicates += posted->duplicates;
     done += chunk.lines.size();
     progress.Update(done);
   }

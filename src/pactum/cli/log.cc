@@ -249,8 +249,9 @@ void RegisterLog(CLI::App& app, int* exit_code) {
   loop->callback([flags, exit_code] { *exit_code = AppendLoop(*flags); });
 
   auto vflags = std::make_shared<VerifyFlags>();
-  CLI::App* verify_file = app.add_subcommand(
-      "verify", "Check a checkpoint, proof bundle or DSSE envelope offline against trusted keys");
+  CLI::App* verify_file = app.add_subcommand("verify",
+                                             "Check a checkpoint, proof bundle, DSSE envelope or "
+                                             "trust packet offline against trusted keys");
   verify_file->add_option("file", vflags->file, "The artifact")->required();
   verify_file
       ->add_option("--key", vflags->key_file,

@@ -17,6 +17,12 @@ int main(int argc, char** argv) {
   pactum::cli::RegisterEvidence(app, &exit_code);
   pactum::cli::RegisterPact(app, &exit_code);
   pactum::cli::RegisterPolicy(app, &exit_code);
+  pactum::cli::RegisterWebhooks(app, &exit_code);
+  pactum::cli::RegisterScorecard(app, &exit_code);
+  pactum::cli::RegisterPacket(app, &exit_code);
+  pactum::cli::RegisterReplay(app, &exit_code);
+  pactum::cli::RegisterEval(app, &exit_code);
+  pactum::cli::RegisterSimulate(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

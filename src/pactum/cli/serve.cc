@@ -18,6 +18,8 @@ struct ServeFlags {
   std::string listen;
   std::string data;
   std::string config;
+  std::int64_t webhook_retry_base_ms = 0;  // 0: from the config or the default
+  int webhook_disable_after = 0;
 };
 
 int Serve(const ServeFlags& flags) {
@@ -37,6 +39,9 @@ int Serve(const ServeFlags& flags) {
     if (!s.ok()) return fail(s);
   }
   if (!flags.data.empty()) options.data_dir = flags.data;
+  if (flags.webhook_retry_base_ms > 0)
+    options.webhook_retry_base = std::chrono::milliseconds(flags.webhook_retry_base_ms);
+  if (flags.webhook_disable_after > 0) options.webhook_disable_after = flags.webhook_disable_after;
 
   auto format = ParseLogFormat(options.log_format);
   if (!format.ok()) return fail(format.status());
@@ -47,10 +52,17 @@ int Serve(const ServeFlags& flags) {
   auto bootstrap = (*service)->Bootstrap();
   if (!bootstrap.ok()) return fail(bootstrap.status());
 
+  service::Service::WebhookDeliveryOptions delivery;
+  delivery.retry_base = options.webhook_retry_base;
+  delivery.disable_after = options.webhook_disable_after;
+  if (Status s = (*service)->StartWebhookDelivery(delivery); !s.ok()) return fail(s);
+
   server::Api api(**service);
   server::HttpServer http(options, api);
   if (Status s = http.Listen(); !s.ok()) return fail(s);
   http.HandleSignals();
+  // Decisions waiting for a review (?wait=) are answered at once when the server stops.
+  http.OnDrain([&service] { (*service)->ReleaseReviewWaits(); });
 
   const std::string url = "http://" + options.host + ":" + std::to_string(http.port());
   std::cout << "pactum " << PACTUM_VERSION << " serving " << url
@@ -79,6 +91,13 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_option("--data", flags->data, "Data folder holding the SQLite store (default ./var)");
   cmd->add_option("--config", flags->config, "YAML config file (see docs/OPERATIONS.md)")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--webhook-retry-base-ms", flags->webhook_retry_base_ms,
+                  "Wait after a first failed webhook attempt, doubling after each further one "
+                  "(default 5000)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{86'400'000}));
+  cmd->add_option("--webhook-disable-after", flags->webhook_disable_after,
+                  "Consecutive failed attempts that disable a webhook subscription (default 10)")
+      ->check(CLI::Range(1, 1000));
   cmd->callback([flags, exit_code] { *exit_code = Serve(*flags); });
 }
 

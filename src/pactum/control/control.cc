@@ -356,8 +356,8 @@ void Add(Decision& d, std::string code, std::string message, std::string policy 
 }
 
 // DESIGN §6 steps 3 and 4, on Cedar's response.
-void Apply(const Boundary::Compiled& c, const pact::Pact& pact, const DecideRequest& r,
-           cedar::Response response, Sampler& sampler, Decision& d) {
+void Apply(const Boundary::Compiled& c, const pact::Pact& pact, pact::Mode mode,
+           const DecideRequest& r, cedar::Response response, Sampler& sampler, Decision& d) {
   d.determining_policies = std::move(response.reasons);
   d.errors = std::move(response.errors);
   const std::vector<std::string>& determining = d.determining_policies;
@@ -429,7 +429,7 @@ void Apply(const Boundary::Compiled& c, const pact::Pact& pact, const DecideRequ
   }
 
   d.kind = real;
-  if (pact.mode == pact::Mode::kShadow) {
+  if (mode == pact::Mode::kShadow) {
     d.shadow_decision = real;
     d.kind = Kind::kAllow;
     d.review = false;
@@ -443,14 +443,15 @@ void Apply(const Boundary::Compiled& c, const pact::Pact& pact, const DecideRequ
 
 Result<Decision> Decide(const Boundary& boundary, const pact::Pact& pact,
                         const trust::TrustSnapshot& snapshot, const DecideRequest& request,
-                        Sampler& sampler) {
+                        Sampler& sampler, std::optional<pact::Mode> mode) {
   Decision d;
   try {
     d.trust = Used(snapshot);
     PACTUM_TRY(CheckShape(request, pact));
     const Boundary::Compiled& c = boundary.compiled();
     PACTUM_ASSIGN_OR_RETURN(Built built, Build(c, pact, d.trust, request));
-    Apply(c, pact, request, c.authorizer.IsAuthorized(built.request, built.entities), sampler, d);
+    Apply(c, pact, mode.value_or(pact.mode), request,
+          c.authorizer.IsAuthorized(built.request, built.entities), sampler, d);
     return d;
   } catch (const std::exception& e) {
     Decision failed;

@@ -115,9 +115,10 @@ struct Decision {
 Json ToJson(const Decision& decision);
 
 // `boundary` must be compiled from `pact`. `sampler` is only asked for supervised allows.
+// `mode` is the pact's own unless an admin switched it since (shadow ↔ enforce).
 // Safe to call from many threads at once when `sampler` is (FastSampler is).
 Result<Decision> Decide(const Boundary& boundary, const pact::Pact& pact,
                         const trust::TrustSnapshot& snapshot, const DecideRequest& request,
-                        Sampler& sampler);
+                        Sampler& sampler, std::optional<pact::Mode> mode = std::nullopt);
 
 }  // namespace pactum::control

@@ -5,6 +5,7 @@
 #include "pactum/base/encoding.h"
 #include "pactum/base/json.h"
 #include "pactum/crypto/dsse.h"
+#include "pactum/crypto/statement.h"
 #include "pactum/merkle/verify.h"
 
 namespace pactum::ledger {
@@ -150,9 +151,74 @@ Result<VerifiedArtifact> VerifyConsistencyBundle(const Json& bundle, const Trust
                                              " extends its tree of size " + std::to_string(from)};
 }
 
+// The log part of a trust packet whose signature verified: the checkpoint against the trusted
+// keys, then every proof against it. Errors name the field ("log.proofs[2] (pact.version, leaf
+// 7): ...").
+Result<VerifiedArtifact> VerifyPacketLog(const crypto::Statement& statement,
+                                         const TrustedKeys& trusted, const VerifyOptions& options) {
+  const Json& packet = statement.predicate;
+  auto log = packet.find("log");
+  if (log == packet.end() || !log->is_object()) return Field("log", "missing");
+  PACTUM_ASSIGN_OR_RETURN(std::uint64_t size, UintField(*log, "size"));
+  auto checkpoint = CheckpointField(*log, "checkpoint", size, trusted, options);
+  if (!checkpoint.ok()) return checkpoint.status().WithContext("log");
+  auto proofs = log->find("proofs");
+  if (proofs == log->end() || !proofs->is_array())
+    return Field("log.proofs", "must be an array of inclusion proofs");
+  for (std::size_t i = 0; i < proofs->size(); ++i) {
+    const Json& p = (*proofs)[i];
+    std::string name = "log.proofs[" + std::to_string(i) + "]";
+    if (!p.is_object()) return Field(name, "must be an object");
+    if (p.contains("cites") && p["cites"].is_string() && p.contains("index") &&
+        p["index"].is_number_unsigned())
+      name += " (" + p["cites"].get<std::string>() + ", leaf " +
+              std::to_string(p["index"].get<std::uint64_t>()) + ")";
+    auto verified = [&]() -> Status {
+      PACTUM_TRY(RejectUnknown(p, {"cites", "index", "leaf_hash", "proof", "leaf"}));
+      PACTUM_ASSIGN_OR_RETURN(std::uint64_t index, UintField(p, "index"));
+      PACTUM_ASSIGN_OR_RETURN(std::string leaf_hash, Base64Field(p, "leaf_hash"));
+      PACTUM_ASSIGN_OR_RETURN(merkle::Proof proof, ProofField(p));
+      PACTUM_ASSIGN_OR_RETURN(std::string leaf, StringField(p, "leaf"));
+      if (AsBytes(merkle::HashLeaf(leaf)) != leaf_hash)
+        return Field("leaf", "does not hash to leaf_hash");
+      if (Status s = merkle::VerifyInclusion(index, size, leaf_hash, proof, Root(*checkpoint));
+          !s.ok())
+        return Field("proof", s.message() + " (not in the checkpoint's tree)");
+      return Status::Ok();
+    }();
+    if (!verified.ok()) return verified.WithContext(name);
+  }
+  // The statement is about the agent the packet describes.
+  auto text = [](const Json& object, const char* key) {
+    return object.is_object() && object.contains(key) && object[key].is_string()
+               ? object[key].get<std::string>()
+               : std::string();
+  };
+  const Json& agent = packet.contains("agent") ? packet["agent"] : packet;
+  const std::string fingerprint = text(agent, "fingerprint");
+  if (statement.subject.size() != 1 || statement.subject[0].digest.count("sha256") == 0 ||
+      statement.subject[0].digest.at("sha256") != fingerprint)
+    return Field("subject", "is not the agent's fingerprint \"" + fingerprint + "\"");
+  return VerifiedArtifact{"trust packet",
+                          "agent " + text(agent, "id") + " in " + text(packet, "workflow") +
+                              ": signature, checkpoint (" + checkpoint->origin + " at size " +
+                              std::to_string(size) + ") and " + std::to_string(proofs->size()) +
+                              " inclusion proofs verified"};
+}
+
+// The statement of an envelope if it is a trust packet (read before its signature is checked,
+// only to tell which kind of artifact it is).
+std::optional<crypto::Statement> PacketStatement(const crypto::DsseEnvelope& envelope) {
+  if (envelope.payload_type != crypto::kInTotoPayloadType) return std::nullopt;
+  auto statement = crypto::Statement::Parse(envelope.payload);
+  if (!statement.ok() || statement->predicate_type != kTrustPacketType) return std::nullopt;
+  return std::move(*statement);
+}
+
 Result<VerifiedArtifact> VerifyEnvelope(std::string_view text, const TrustedKeys& trusted,
                                         const VerifyOptions& options) {
   PACTUM_ASSIGN_OR_RETURN(auto envelope, crypto::DsseEnvelope::Parse(text));
+  const std::optional<crypto::Statement> packet = PacketStatement(envelope);
   std::vector<crypto::DsseTrustedKey> keys;
   std::set<std::string> seen;
   auto add = [&](const crypto::Ed25519PublicKey& key) {
@@ -166,10 +232,12 @@ Result<VerifiedArtifact> VerifyEnvelope(std::string_view text, const TrustedKeys
   if (!options.dsse_keyid.empty() && keys.size() > 1)
     return InvalidArgument("--keyid names one key, but " + std::to_string(keys.size()) +
                            " keys are trusted");
-  PACTUM_ASSIGN_OR_RETURN(auto verified,
-                          crypto::VerifyEnvelope(envelope, options.payload_type, keys, 1));
+  auto verified = crypto::VerifyEnvelope(envelope, options.payload_type, keys, 1);
+  if (!verified.ok())
+    return packet ? verified.status().WithContext("signature") : verified.status();
+  if (packet) return VerifyPacketLog(*packet, trusted, options);
   std::string by;
-  for (const auto& id : verified)
+  for (const auto& id : *verified)
     by += (by.empty() ? "" : ", ") + id;
   return VerifiedArtifact{"envelope", "a " + envelope.payload_type + " payload of " +
                                           std::to_string(envelope.payload.size()) +

@@ -9,8 +9,15 @@
 // Hashes are standard padded base64 of 32 bytes; "leaf", when present, is the leaf's
 // canonical JSON, whose RFC 6962 hash must be leaf_hash.
 //
-// VerifyArtifact checks a bundle, a bare checkpoint (signed note) or a DSSE envelope against
-// keys the verifier trusts, without contacting the log. It is strict: unknown fields, a
+// A trust packet (docs/PACKETS.md) is a DSSE envelope around an in-toto statement of
+// predicateType kTrustPacketType whose predicate's "log" holds a checkpoint and inclusion
+// proofs of the leaves the packet cites, all of that checkpoint's size:
+//   "log": {"origin", "size": N, "checkpoint": "<signed note of size N>",
+//           "proofs": [{"cites", "index", "leaf_hash", "proof": [...], "leaf": "<data>"}]}
+//
+// VerifyArtifact checks a bundle, a bare checkpoint (signed note), a DSSE envelope or a trust
+// packet (its signature, its checkpoint's signature, every proof) against keys the verifier
+// trusts, without contacting the log. It is strict: unknown fields, a
 // checkpoint of another size, a proof of the wrong length, bad base64 are all rejected, with
 // the reason.
 #pragma once
@@ -29,6 +36,7 @@ namespace pactum::ledger {
 
 inline constexpr std::string_view kInclusionKind = "pactum.log.inclusion/v1";
 inline constexpr std::string_view kConsistencyKind = "pactum.log.consistency/v1";
+inline constexpr std::string_view kTrustPacketType = "https://pactum.dev/trust-packet/v1";
 
 Json InclusionBundle(const InclusionProof& proof, const std::optional<std::string>& leaf_data);
 Json ConsistencyBundle(const ConsistencyProof& proof);
@@ -49,7 +57,8 @@ struct VerifyOptions {
   std::string origin;      // expected checkpoint origin; default: the one the note names
 };
 
-// The artifact verified: its kind ("checkpoint", "inclusion", "consistency", "envelope") and
+// The artifact verified: its kind ("checkpoint", "inclusion", "consistency", "envelope",
+// "trust packet") and
 // a one-line account of what was proven.
 struct VerifiedArtifact {
   std::string kind;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <memory>
 
 #include "pactum/base/canonical_json.h"
 #include "pactum/base/id.h"
@@ -14,7 +15,8 @@ using merkle::Hash;
 
 namespace {
 
-// Appends taken into one transaction at most; bounds a batch's memory and latency.
+// Leaves taken into one transaction at most (a larger batch commits alone); bounds a commit's
+// memory and latency.
 constexpr std::size_t kMaxBatch = 8192;
 
 Result<Hash> HashFromBlob(std::string_view blob, const std::string& what) {
@@ -118,29 +120,69 @@ Result<merkle::CompactRange> LoadRange(store::Store& store) {
 
 }  // namespace
 
-Result<std::string> LeafData(const LeafEntry& entry) {
+namespace {
+
+Status CheckLeaf(const LeafEntry& entry) {
   if (entry.type.empty()) return InvalidArgument("a log leaf needs a type", {{"field", "type"}});
   if (entry.tenant.empty())
     return InvalidArgument("a log leaf needs a tenant", {{"field", "tenant"}});
-  Json leaf = {{"type", entry.type},
-               {"tenant", entry.tenant},
-               {"time", FormatRfc3339(entry.time)},
-               {"body", entry.body}};
-  return CanonicalJson(leaf);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> LeafData(const LeafEntry& entry) {
+  PACTUM_TRY(CheckLeaf(entry));
+  // Written member by member, in RFC 8785's key order, rather than by canonicalising a copy of
+  // the leaf: the body (a decision, an evidence item) is most of it and is not copied.
+  PACTUM_ASSIGN_OR_RETURN(std::string body, CanonicalJson(entry.body));
+  PACTUM_ASSIGN_OR_RETURN(std::string tenant, CanonicalJson(Json(entry.tenant)));
+  PACTUM_ASSIGN_OR_RETURN(std::string time, CanonicalJson(Json(FormatRfc3339(entry.time))));
+  PACTUM_ASSIGN_OR_RETURN(std::string type, CanonicalJson(Json(entry.type)));
+  std::string data;
+  data.reserve(body.size() + tenant.size() + time.size() + type.size() + 34);
+  data.append("{\"body\":").append(body);
+  data.append(",\"tenant\":").append(tenant);
+  data.append(",\"time\":").append(time);
+  data.append(",\"type\":").append(type).push_back('}');
+  return data;
 }
 
 struct Ledger::PendingAppend {
+  const LeafEntry* entry = nullptr;
   std::string data;
-  std::string tenant;
-  std::string type;
-  std::int64_t time = 0;
   Hash leaf_hash{};
-  const LeafEntry::WithLeaf* with_leaf = nullptr;
-  // Set by the sequencer.
-  bool done = false;
+  std::uint64_t index = 0;  // set by the commit
+};
+
+// One caller's leaves, queued, committed and answered together. The sequencer turns them into
+// leaf data (canonical JSON and hash), so that queueing costs the caller next to nothing.
+struct Ledger::PendingBatch {
+  std::vector<LeafEntry> owned;  // Enqueue's own copy; AppendBatch's caller keeps its entries
+  const std::vector<LeafEntry>* entries = nullptr;
+  std::vector<PendingAppend> appends;
   Status status;
-  std::uint64_t index = 0;
-  std::condition_variable* wake = nullptr;
+  OnDurable on_durable;
+
+  Status Prepare() {
+    appends.resize(entries->size());
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+      PendingAppend& p = appends[i];
+      p.entry = &(*entries)[i];
+      PACTUM_ASSIGN_OR_RETURN(p.data, LeafData(*p.entry));
+      p.leaf_hash = merkle::HashLeaf(p.data);
+    }
+    return Status::Ok();
+  }
+
+  void Answer() {
+    if (!status.ok()) return on_durable(status);
+    std::vector<Receipt> receipts;
+    receipts.reserve(appends.size());
+    for (const PendingAppend& p : appends)
+      receipts.push_back(Receipt{p.index, p.leaf_hash});
+    on_durable(std::move(receipts));
+  }
 };
 
 Ledger::Ledger(store::Store& store, Options options, std::string origin, LogKeys keys,
@@ -200,58 +242,91 @@ Result<Receipt> Ledger::Append(const LeafEntry& entry) {
 }
 
 Result<std::vector<Receipt>> Ledger::AppendBatch(const std::vector<LeafEntry>& entries) {
-  PACTUM_TRY(damaged_);
-  std::vector<PendingAppend> pending(entries.size());
-  std::condition_variable wake;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    PendingAppend& p = pending[i];
-    PACTUM_ASSIGN_OR_RETURN(p.data, LeafData(entries[i]));
-    p.tenant = entries[i].tenant;
-    p.type = entries[i].type;
-    p.time = UnixMillis(entries[i].time);
-    p.leaf_hash = merkle::HashLeaf(p.data);
-    if (entries[i].with_leaf) p.with_leaf = &entries[i].with_leaf;
-    p.wake = &wake;
-  }
-  std::unique_lock lock(mu_);
-  if (stopping_) return Unavailable("the log is closing");
-  // Queued together under one lock, so no other appender's leaf lands between them.
-  for (PendingAppend& p : pending)
-    queue_.push_back(&p);
-  work_.notify_one();
-  wake.wait(lock, [&] {
-    return std::all_of(pending.begin(), pending.end(),
-                       [](const PendingAppend& p) { return p.done; });
+  // The caller's entries outlive the wait, so the batch can point to them: nothing is copied.
+  // The promise is shared so that it outlives set_value even once get() has returned.
+  auto answer = std::make_shared<std::promise<Result<std::vector<Receipt>>>>();
+  auto future = answer->get_future();
+  auto batch = std::make_unique<PendingBatch>();
+  batch->entries = &entries;
+  batch->on_durable = [answer](Result<std::vector<Receipt>> receipts) {
+    answer->set_value(std::move(receipts));
+  };
+  Queue(std::move(batch));
+  return future.get();
+}
+
+void Ledger::Enqueue(std::vector<LeafEntry> entries, OnDurable on_durable) {
+  auto batch = std::make_unique<PendingBatch>();
+  batch->owned = std::move(entries);
+  batch->entries = &batch->owned;
+  batch->on_durable = std::move(on_durable);
+  Queue(std::move(batch));
+}
+
+std::future<Result<std::vector<Receipt>>> Ledger::Enqueue(std::vector<LeafEntry> entries) {
+  auto answer = std::make_shared<std::promise<Result<std::vector<Receipt>>>>();
+  auto future = answer->get_future();
+  Enqueue(std::move(entries), [answer](Result<std::vector<Receipt>> receipts) {
+    answer->set_value(std::move(receipts));
   });
-  std::vector<Receipt> receipts;
-  receipts.reserve(pending.size());
-  for (const PendingAppend& p : pending) {
-    if (!p.status.ok()) return p.status;
-    receipts.push_back(Receipt{p.index, p.leaf_hash});
+  return future;
+}
+
+void Ledger::Queue(std::unique_ptr<PendingBatch> batch) {
+  if (!damaged_.ok()) return batch->on_durable(damaged_);
+  if (batch->entries->empty()) return batch->on_durable(std::vector<Receipt>{});
+  // What the caller got wrong is its error, never a failed commit of other callers' leaves.
+  for (const LeafEntry& entry : *batch->entries) {
+    if (Status bad = CheckLeaf(entry); !bad.ok()) return batch->on_durable(bad);
   }
-  return receipts;
+  bool wake = false;
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      // The sequencer sleeps only on an empty queue; waking it costs a system call, so only
+      // the batch that finds the queue empty does.
+      wake = queue_.empty();
+      queue_.push_back(std::move(batch));
+    }
+  }
+  if (batch) return batch->on_durable(Unavailable("the log is closing"));
+  if (wake) work_.notify_one();
 }
 
 void Ledger::RunSequencer() {
-  std::vector<PendingAppend*> batch;
+  std::vector<std::unique_ptr<PendingBatch>> taken;
+  std::vector<PendingAppend*> appends;
   for (;;) {
     {
       std::unique_lock lock(mu_);
       work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, with nothing left to commit
-      while (!queue_.empty() && batch.size() < kMaxBatch) {
-        batch.push_back(queue_.front());
+      // Whole batches, so that each commits in one transaction; one larger than the limit
+      // commits alone.
+      std::size_t leaves = 0;
+      while (!queue_.empty() &&
+             (taken.empty() || leaves + queue_.front()->entries->size() <= kMaxBatch)) {
+        leaves += queue_.front()->entries->size();
+        taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    Status status = CommitBatch(batch);
-    std::lock_guard lock(mu_);
-    for (PendingAppend* p : batch) {
-      p->status = status;
-      p->done = true;
-      p->wake->notify_one();
+    for (auto& b : taken) {
+      b->status = b->Prepare();
+      if (!b->status.ok()) continue;  // answered with its error; the others commit
+      for (PendingAppend& p : b->appends)
+        appends.push_back(&p);
     }
-    batch.clear();
+    if (!appends.empty()) {
+      Status status = CommitBatch(appends);
+      for (auto& b : taken) {
+        if (b->status.ok()) b->status = status;
+      }
+    }
+    for (auto& b : taken)
+      b->Answer();
+    taken.clear();
+    appends.clear();
   }
 }
 
@@ -286,13 +361,13 @@ Status Ledger::CommitBatch(std::vector<PendingAppend*>& batch) {
       p->index = range.size();
       insert_leaf.Reset();
       insert_leaf.Bind(1, ToSql(p->index))
-          .Bind(2, p->tenant)
-          .Bind(3, p->type)
-          .Bind(4, p->time)
+          .Bind(2, p->entry->tenant)
+          .Bind(3, p->entry->type)
+          .Bind(4, UnixMillis(p->entry->time))
           .BindBlob(5, p->data)
           .BindBlob(6, AsBytes(p->leaf_hash));
       PACTUM_TRY(insert_leaf.Run());
-      if (p->with_leaf) PACTUM_TRY((*p->with_leaf)(db, p->index));
+      if (p->entry->with_leaf) PACTUM_TRY(p->entry->with_leaf(db, p->index));
       range.Append(p->leaf_hash, store_node);
       PACTUM_TRY(node_status);
     }
@@ -642,6 +717,16 @@ Status Ledger::RotateKey() {
 std::vector<crypto::NoteVerifier> Ledger::Verifiers() const {
   std::lock_guard lock(keys_mu_);
   return keys_.verifiers();
+}
+
+Result<crypto::DsseEnvelope> Ledger::SignStatement(const crypto::Statement& statement) const {
+  PACTUM_ASSIGN_OR_RETURN(Json json, statement.ToJson());
+  crypto::DsseEnvelope envelope;
+  envelope.payload = json.dump();
+  envelope.payload_type = std::string(crypto::kInTotoPayloadType);
+  std::lock_guard lock(keys_mu_);
+  PACTUM_TRY(crypto::SignEnvelope(envelope, keys_.key().public_key().Fingerprint(), keys_.key()));
+  return envelope;
 }
 
 }  // namespace pactum::ledger

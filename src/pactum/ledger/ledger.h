@@ -3,7 +3,8 @@
 // A leaf is the RFC 8785 canonical JSON of {"type", "tenant", "time", "body"} (time in RFC 3339
 // UTC); it is hashed as RFC 6962 prescribes. Append returns only once its leaf is committed
 // to disk. Concurrent appends are sequenced by one writer thread that takes every pending
-// append into one transaction (group commit), so they share one fsync.
+// append into one transaction (group commit), so they share one fsync. Enqueue hands leaves to
+// that thread without waiting, so one caller can have many batches in flight.
 //
 // Each transaction stores its leaves and the hashes of every complete subtree they complete,
 // so a proof costs O(log n) reads and the in-memory compact range is recovered at open from
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,6 +32,8 @@
 #include "pactum/base/clock.h"
 #include "pactum/base/status.h"
 #include "pactum/crypto/checkpoint.h"
+#include "pactum/crypto/dsse.h"
+#include "pactum/crypto/statement.h"
 #include "pactum/ledger/log_keys.h"
 #include "pactum/merkle/compact_range.h"
 #include "pactum/merkle/proof.h"
@@ -123,10 +127,20 @@ class Ledger {
   // Appends the leaf and waits until it is durable. An empty type or tenant is rejected.
   Result<Receipt> Append(const LeafEntry& entry);
   // Appends the leaves, consecutively and in order, and waits until all are durable. They
-  // commit in as few transactions as the batch limit allows; if one fails, the receipts of
-  // the leaves committed before it are lost to the caller but the leaves stay (a log is
-  // append-only), so callers make their with_leaf records carry what they need.
+  // commit in one transaction (shared with other appenders' leaves), all or none.
   Result<std::vector<Receipt>> AppendBatch(const std::vector<LeafEntry>& entries);
+
+  // Queues the leaves as AppendBatch does and returns at once: the leaf data (canonical JSON,
+  // hash) is written by the sequencer thread. `on_durable` gets the receipts (or the error) once
+  // the leaves are committed; it runs on the sequencer thread, so it must be quick and must not
+  // wait for the log (every later commit waits for it). A leaf without type or tenant, or a
+  // damaged or closing log, is answered on the caller's thread before Enqueue returns; a leaf
+  // with no canonical form (NaN, invalid UTF-8) fails its own batch only. Every queued batch is
+  // answered, also when the ledger is destroyed with batches still queued (they commit first).
+  using OnDurable = std::function<void(Result<std::vector<Receipt>>)>;
+  void Enqueue(std::vector<LeafEntry> entries, OnDurable on_durable);
+  // The same, answered through a future.
+  std::future<Result<std::vector<Receipt>>> Enqueue(std::vector<LeafEntry> entries);
 
   // The number of durable leaves.
   std::uint64_t Size() const;
@@ -157,6 +171,9 @@ class Ledger {
   const std::string& origin() const { return origin_; }
   // Current and retired keys, current first.
   std::vector<crypto::NoteVerifier> Verifiers() const;
+  // `statement` as a DSSE envelope (payloadType application/vnd.in-toto+json) signed with the
+  // log's current key, under the key id `pactum verify` expects: the key's fingerprint.
+  Result<crypto::DsseEnvelope> SignStatement(const crypto::Statement& statement) const;
 
   // The hashes of the committed subtrees of at least 2^kFirstLevel leaves, kept in memory
   // (n / 2^(kFirstLevel-1) hashes for n leaves) so a proof reads only its lowest levels from
@@ -175,9 +192,12 @@ class Ledger {
 
  private:
   struct PendingAppend;
+  struct PendingBatch;
 
   Ledger(store::Store& store, Options options, std::string origin, LogKeys keys,
          merkle::CompactRange range, Status damaged);
+  // Queues the batch for the sequencer; a batch it rejects is answered at once.
+  void Queue(std::unique_ptr<PendingBatch> batch);
   void RunSequencer();
   Status CommitBatch(std::vector<PendingAppend*>& batch);
   Result<SignedCheckpoint> SignAndRecord(std::uint64_t size, const merkle::Hash& root);
@@ -196,7 +216,7 @@ class Ledger {
   // The sequencer's queue; range_ is the state after the last committed batch.
   mutable std::mutex mu_;
   std::condition_variable work_;
-  std::deque<PendingAppend*> queue_;
+  std::deque<std::unique_ptr<PendingBatch>> queue_;
   bool stopping_ = false;
   merkle::CompactRange range_;
   UpperLevels upper_;

@@ -110,7 +110,8 @@ Result<LogKeys> LogKeys::Open(const fs::path& data_dir, std::string name) {
     PACTUM_ASSIGN_OR_RETURN(auto verifier, crypto::NoteVerifier::Create(name, *public_key));
     verifiers.push_back(std::move(verifier));
   }
-  return LogKeys(data_dir, std::move(name), std::move(signer), std::move(verifiers));
+  return LogKeys(data_dir, std::move(name), std::move(*key), std::move(signer),
+                 std::move(verifiers));
 }
 
 Status LogKeys::Rotate() {
@@ -121,6 +122,7 @@ Status LogKeys::Rotate() {
   PACTUM_ASSIGN_OR_RETURN(auto signer, crypto::NoteSigner::Create(name_, key));
   verifiers_.insert(verifiers_.begin(), signer.verifier());
   signer_ = std::move(signer);
+  key_ = std::move(key);
   return Status::Ok();
 }
 

@@ -27,19 +27,23 @@ class LogKeys {
   Status Rotate();
 
   const crypto::NoteSigner& signer() const { return signer_; }
+  // The current private key itself, for signatures that are not notes (DSSE envelopes).
+  const crypto::Ed25519PrivateKey& key() const { return key_; }
   // Current and retired keys, current first.
   const std::vector<crypto::NoteVerifier>& verifiers() const { return verifiers_; }
 
  private:
-  LogKeys(std::filesystem::path dir, std::string name, crypto::NoteSigner signer,
-          std::vector<crypto::NoteVerifier> verifiers)
+  LogKeys(std::filesystem::path dir, std::string name, crypto::Ed25519PrivateKey key,
+          crypto::NoteSigner signer, std::vector<crypto::NoteVerifier> verifiers)
       : dir_(std::move(dir)),
         name_(std::move(name)),
+        key_(std::move(key)),
         signer_(std::move(signer)),
         verifiers_(std::move(verifiers)) {}
 
   std::filesystem::path dir_;
   std::string name_;
+  crypto::Ed25519PrivateKey key_;
   crypto::NoteSigner signer_;
   std::vector<crypto::NoteVerifier> verifiers_;
 };

@@ -135,6 +135,9 @@ void Api::AddRoutes() {
   });
 
   AddLoopRoutes();
+  AddReviewRoutes();
+  AddWebhookRoutes();
+  AddReportRoutes();
 
   router_.Add("GET", "/v1/log/leaves/{index}", Access::Scope("read"), [this](Request& req) {
     auto index = UintParam(req.params, "index", true);
@@ -179,6 +182,21 @@ Response Api::Handle(Request& request) {
   } else {
     route_index = match.index;
     response = Dispatch(*match.route, request);
+  }
+  if (response.later) {
+    // Answered later: counted when the answer is made, with its real status and duration.
+    auto answered = std::make_shared<Reply>();
+    response.later->OnSend([this, answered, route_index, start](Reply::Make make) {
+      answered->SendMade([this, make = std::move(make), route_index, start] {
+        Response r = make();
+        metrics_->Record(
+            route_index, r.status,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        return r;
+      });
+    });
+    response.later = answered;
+    return response;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -31,6 +31,12 @@ class Api final : public RequestHandler {
   void AddRoutes();
   // Agents, pacts, evidence, trust and events (api_loop.cc).
   void AddLoopRoutes();
+  // Reviews and the shadow/enforce switch (api_reviews.cc).
+  void AddReviewRoutes();
+  // Webhook subscriptions and deliveries (api_webhooks.cc).
+  void AddWebhookRoutes();
+  // Scorecards and trust packets (api_reports.cc).
+  void AddReportRoutes();
   Response Dispatch(const Route& route, Request& request);
   Status CheckHealth();
 

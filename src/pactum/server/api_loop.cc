@@ -9,6 +9,9 @@
 namespace pactum::server {
 namespace {
 
+// The longest POST /v1/decide?wait= may hold a request open.
+constexpr std::chrono::milliseconds kMaxReviewWait{60'000};
+
 Json ReceiptJson(const service::EvidenceReceipt& r) {
   return {{"id", r.id},
           {"duplicate", r.duplicate},
@@ -130,11 +133,36 @@ void Api::AddLoopRoutes() {
     if (!body.ok()) return Response::Error(body.status());
     auto request = service::DecideRequestFromJson(*body);
     if (!request.ok()) return Response::Error(request.status());
-    auto answers = service_.Decide(*req.principal, {std::move(*request)});
-    if (!answers.ok()) return Response::Error(answers.status());
-    const auto& answer = answers->front();
-    if (!answer.ok()) return Response::Error(answer.status());
-    return Response::Json(200, service::DecisionRecordJson(*answer));
+    // ?wait=30s holds an escalation open until its review is resolved or the wait ends.
+    auto wait = WaitParam(req.query, "wait", kMaxReviewWait);
+    if (!wait.ok()) return Response::Error(wait.status());
+    // Answered once the decision's leaf is durable, without holding an io thread meanwhile.
+    auto reply = std::make_shared<Reply>();
+    // The completion runs on the log's thread: it only hands the answer on, and the JSON is
+    // rendered on an io thread (SendMade).
+    service_.Decide(
+        *req.principal, {std::move(*request)},
+        [this, reply, wait = *wait,
+         caller = *req.principal](Result<std::vector<Result<service::DecisionRecord>>> answers) {
+          if (!answers.ok()) return reply->Send(Response::Error(answers.status()));
+          auto record =
+              std::make_shared<Result<service::DecisionRecord>>(std::move(answers->front()));
+          if (!record->ok()) return reply->Send(Response::Error(record->status()));
+          const service::DecisionRecord& decided = **record;
+          if (!wait || !decided.decision.review || decided.review_id.empty()) {
+            return reply->SendMade(
+                [record] { return Response::Json(200, service::DecisionRecordJson(**record)); });
+          }
+          service_.AwaitReview(caller, decided.review_id, *wait,
+                               [reply, record](Result<Json> review) {
+                                 if (!review.ok())
+                                   return reply->Send(Response::Error(review.status()));
+                                 Json answer = service::DecisionRecordJson(**record);
+                                 answer["review_state"] = std::move(*review);
+                                 reply->Send(Response::Json(200, answer));
+                               });
+        });
+    return Response::Later(reply);
   });
 
   router_.Add("POST", "/v1/decide:batch", Access::Scope("decide"), [this](Request& req) {
@@ -152,17 +180,25 @@ void Api::AddLoopRoutes() {
       }
       requests.push_back(std::move(*request));
     }
-    auto answers = service_.Decide(*req.principal, requests);
-    if (!answers.ok()) return Response::Error(answers.status());
-    Json list = Json::array();
-    for (const auto& answer : *answers) {
-      if (answer.ok()) {
-        list.push_back(service::DecisionRecordJson(*answer));
-      } else {
-        list.push_back(Json::parse(Response::Error(answer.status()).body));
-      }
-    }
-    return Response::Json(200, {{"decisions", std::move(list)}});
+    auto reply = std::make_shared<Reply>();
+    service_.Decide(*req.principal, requests,
+                    [reply](Result<std::vector<Result<service::DecisionRecord>>> answers) {
+                      if (!answers.ok()) return reply->Send(Response::Error(answers.status()));
+                      auto decided = std::make_shared<std::vector<Result<service::DecisionRecord>>>(
+                          std::move(*answers));
+                      reply->SendMade([decided] {
+                        Json list = Json::array();
+                        for (const auto& answer : *decided) {
+                          if (answer.ok()) {
+                            list.push_back(service::DecisionRecordJson(*answer));
+                          } else {
+                            list.push_back(Json::parse(Response::Error(answer.status()).body));
+                          }
+                        }
+                        return Response::Json(200, {{"decisions", std::move(list)}});
+                      });
+                    });
+    return Response::Later(reply);
   });
 
   router_.Add("GET", "/v1/events", Access::Scope("read"), [this](Request& req) {

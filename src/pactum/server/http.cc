@@ -39,6 +39,49 @@ Response Response::Error(const Status& status) {
                                               {"details", details}}}});
 }
 
+Response Response::Later(std::shared_ptr<Reply> reply) {
+  Response r;
+  r.later = std::move(reply);
+  return r;
+}
+
+Reply::~Reply() {
+  if (!sent_ && deliver_)
+    deliver_([] { return Response::Error(Internal("the answer to this request was lost")); });
+}
+
+void Reply::Send(Response response) {
+  SendMade([response = std::move(response)]() mutable { return std::move(response); });
+}
+
+void Reply::SendMade(Make make) {
+  std::function<void(Make)> deliver;
+  {
+    std::lock_guard lock(mu_);
+    if (sent_) return;
+    sent_ = true;
+    if (!deliver_) {
+      made_ = std::move(make);
+      return;
+    }
+    deliver = std::move(deliver_);
+  }
+  deliver(std::move(make));
+}
+
+void Reply::OnSend(std::function<void(Make)> deliver) {
+  Make made;
+  {
+    std::lock_guard lock(mu_);
+    if (!sent_) {
+      deliver_ = std::move(deliver);
+      return;
+    }
+    made = std::move(made_);
+  }
+  if (made) deliver(std::move(made));
+}
+
 int HttpStatusOf(Code code) {
   switch (code) {
     case Code::kOk:

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <boost/asio.hpp>
@@ -97,6 +98,7 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{control};
   asio::signal_set signals{control};
   asio::steady_timer drain_timer{control};
+  std::function<void()> on_drain;  // run on `control` when the drain begins
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -191,7 +193,16 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     req.body = std::move(msg.body());
     const bool keep_alive = msg.keep_alive();
-    Write(server_.handler.Handle(req), keep_alive && !server_.draining);
+    Response response = server_.handler.Handle(req);
+    if (!response.later) return Write(std::move(response), keep_alive && !server_.draining);
+    // Answered later: the io thread moves on to other connections meanwhile. The session is not
+    // idle, so a drain waits for the answer.
+    std::shared_ptr<Reply> reply = std::move(response.later);
+    reply->OnSend([self = shared_from_this(), keep_alive](Reply::Make make) {
+      asio::post(self->stream_.get_executor(), [self, keep_alive, make = std::move(make)] {
+        self->Write(make(), keep_alive && !self->server_.draining);
+      });
+    });
   }
 
   void Reject(int status, const Status& error) {
@@ -291,6 +302,7 @@ void HttpServer::Impl::BeginDrain() {
   beast::error_code ec;
   acceptor.close(ec);
   signals.cancel(ec);
+  if (on_drain) std::exchange(on_drain, nullptr)();
   std::vector<std::shared_ptr<Session>> live;
   {
     std::lock_guard lock(sessions_mu);
@@ -336,6 +348,10 @@ std::uint16_t HttpServer::port() const {
   beast::error_code ec;
   auto ep = impl_->acceptor.local_endpoint(ec);
   return ec ? 0 : ep.port();
+}
+
+void HttpServer::OnDrain(std::function<void()> hook) {
+  impl_->on_drain = std::move(hook);
 }
 
 void HttpServer::HandleSignals() {

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "pactum/base/status.h"
@@ -19,7 +20,8 @@ namespace pactum::server {
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
-  // Called on an io thread; may block briefly (e.g. a store read).
+  // Called on an io thread; may block briefly (e.g. a store read). What waits longer (a durable
+  // commit) returns Response::Later and answers through its Reply, from any thread.
   virtual Response Handle(Request& request) = 0;
   // A request the transport answered itself (400 malformed, 413 too large).
   virtual void OnTransportError(int status) = 0;
@@ -45,6 +47,9 @@ class HttpServer {
   void Run();
   // Starts a graceful shutdown; thread-safe and idempotent.
   void Shutdown();
+  // Runs `hook` once when a graceful shutdown starts, before the drain: for work that holds
+  // requests open (long polls) and can answer them now. Set it before Run.
+  void OnDrain(std::function<void()> hook);
 
   struct Impl;  // the io_context, acceptor and sessions (http_server.cc)
 

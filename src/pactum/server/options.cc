@@ -80,6 +80,12 @@ Status LoadConfigFile(const std::filesystem::path& file, ServerOptions* options)
           return where("must be text or json");
       } else if (key == "log_level") {
         options->log_level = v.as<std::string>();
+      } else if (key == "webhook_retry_base_ms") {
+        PACTUM_TRY(millis(&options->webhook_retry_base));
+      } else if (key == "webhook_disable_after") {
+        int n = v.as<int>();
+        if (n < 1 || n > 1000) return where("must be 1 to 1000");
+        options->webhook_disable_after = n;
       } else {
         return where("unknown key");
       }

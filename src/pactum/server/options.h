@@ -24,6 +24,10 @@ struct ServerOptions {
   std::chrono::milliseconds drain_timeout{15'000};   // shutdown waits this long for in-flight work
   std::string log_format = "text";                   // text | json
   std::string log_level = "info";
+  // Webhook delivery (docs/WEBHOOKS.md): the wait after a first failed attempt (doubling after
+  // each further one), and how many consecutive failed attempts disable a subscription.
+  std::chrono::milliseconds webhook_retry_base{5'000};
+  int webhook_disable_after = 10;
 };
 
 // "127.0.0.1:7700", "[::1]:7700" or ":7700" (loopback). Port 0 asks for an ephemeral port.
@@ -35,6 +39,7 @@ Status ParseListenAddress(std::string_view text, ServerOptions* options);
 //   max_body_bytes: 1048576     header_timeout_ms: 10000   body_timeout_ms: 30000
 //   idle_timeout_ms: 60000      drain_timeout_ms: 15000
 //   log_format: text            log_level: info
+//   webhook_retry_base_ms: 5000 webhook_disable_after: 10
 Status LoadConfigFile(const std::filesystem::path& file, ServerOptions* options);
 
 }  // namespace pactum::server

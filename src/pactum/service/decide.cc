@@ -3,10 +3,14 @@
 // not take the loop's lock: concurrent decisions share the log's group commit.
 #include <algorithm>
 #include <cmath>
+#include <future>
 
+#include "pactum/base/canonical_json.h"
 #include "pactum/base/encoding.h"
 #include "pactum/base/id.h"
 #include "pactum/service/service.h"
+#include "pactum/store/records.h"
+#include "pactum/store/reviews.h"
 
 namespace pactum::service {
 namespace {
@@ -20,6 +24,61 @@ Result<std::string> RequiredString(const Json& body, const char* name) {
   if (it == body.end() || !it->is_string() || it->get<std::string>().empty())
     return FieldError(name, "required (a non-empty string)");
   return it->get<std::string>();
+}
+
+// The review a decision waits for (or was sampled for), written in its leaf's transaction,
+// and for an escalation the decision.escalated event, whose record is the decision's leaf.
+Result<ledger::LeafEntry::WithLeaf> ReviewWithDecision(const std::string& tenant_id,
+                                                       const DecisionRecord& record,
+                                                       const control::DecideRequest& request,
+                                                       const pact::Pact& pact, TimePoint at) {
+  const bool escalation = record.decision.review;
+  store::ReviewRow review;
+  review.id = record.review_id;
+  review.tenant_id = tenant_id;
+  review.decision_id = record.id;
+  review.agent_id = request.agent;
+  review.workflow = pact.workflow;
+  review.action = request.action;
+  review.owner = record.decision.reviewer.empty() ? pact.owner : record.decision.reviewer;
+  review.kind = escalation ? "escalation" : "sample";
+  review.status = "pending";
+  review.created_at = UnixMillis(at);
+  review.due_at = review.created_at + pact.review_sla_seconds * 1000;
+  std::optional<store::EventRow> event;
+  if (escalation) {
+    Json reasons = Json::array();
+    for (const control::Reason& r : record.decision.reasons)
+      reasons.push_back({{"code", r.code}, {"message", r.message}});
+    PACTUM_ASSIGN_OR_RETURN(
+        std::string data,
+        CanonicalJson(
+            Json{{"decision_id", record.id},
+                 {"review_id", review.id},
+                 {"action", request.action},
+                 {"resource", {{"type", request.resource.type}, {"id", request.resource.id}}},
+                 {"reviewer", review.owner},
+                 {"due_at", FormatRfc3339(FromUnixMillis(review.due_at))},
+                 {"reasons", std::move(reasons)}}));
+    event = store::EventRow{.log_index = 0,
+                            .id = record.id,
+                            .tenant_id = tenant_id,
+                            .type = "decision.escalated",
+                            .agent_id = review.agent_id,
+                            .workflow = review.workflow,
+                            .time = review.created_at,
+                            .cause_index = 0,
+                            .data = std::move(data)};
+  }
+  return ledger::LeafEntry::WithLeaf(
+      [review = std::move(review), event = std::move(event)](
+          store::Connection& db, std::uint64_t index) mutable -> Status {
+        review.decision_index = index;
+        PACTUM_TRY(store::InsertReview(db, review));
+        if (!event) return Status::Ok();
+        event->log_index = event->cause_index = index;
+        return store::InsertEvent(db, *event);
+      });
 }
 
 }  // namespace
@@ -74,8 +133,18 @@ Result<std::shared_ptr<const control::Boundary>> Service::BoundaryOf(const Publi
 
 Result<std::vector<Result<DecisionRecord>>> Service::Decide(
     const Principal& caller, const std::vector<control::DecideRequest>& requests) {
-  if (requests.empty()) return InvalidArgument("no decisions asked for");
-  if (requests.size() > 1000) return ResourceExhausted("at most 1000 decisions a request");
+  std::promise<Result<std::vector<Result<DecisionRecord>>>> answered;
+  auto answer = answered.get_future();
+  Decide(caller, requests, [&answered](Result<std::vector<Result<DecisionRecord>>> decided) {
+    answered.set_value(std::move(decided));
+  });
+  return answer.get();
+}
+
+void Service::Decide(const Principal& caller, const std::vector<control::DecideRequest>& requests,
+                     DecisionsDone done) {
+  if (requests.empty()) return done(InvalidArgument("no decisions asked for"));
+  if (requests.size() > 1000) return done(ResourceExhausted("at most 1000 decisions a request"));
   const double now = static_cast<double>(UnixMillis(clock_->Now())) / 1000.0;
   std::vector<Result<DecisionRecord>> out;
   std::vector<ledger::LeafEntry> leaves;
@@ -107,7 +176,8 @@ Result<std::vector<Result<DecisionRecord>>> Service::Decide(
                (!snapshot.ok() ? snapshot.status().message() : boundary.status().message()),
            ""});
     } else {
-      auto decision = control::Decide(**boundary, pact->pact, *snapshot, request, sampler_);
+      auto decision = control::Decide(**boundary, pact->pact, *snapshot, request, sampler_,
+                                      SwitchedMode(caller.tenant_id, *pact));
       if (!decision.ok()) {
         out.emplace_back(decision.status());
         continue;
@@ -123,12 +193,28 @@ Result<std::vector<Result<DecisionRecord>>> Service::Decide(
     body["resource"] = {{"type", request.resource.type}, {"id", request.resource.id}};
     body["context"] = request.context;
     body["pact"] = record.pact;
-    leaves.emplace_back("decision", caller.tenant_name, clock_->Now(), std::move(body));
+    const TimePoint at = clock_->Now();
+    ledger::LeafEntry::WithLeaf with_review;
+    if (record.decision.review || record.decision.sampled_for_review) {
+      record.review_id = NewUuidV7(*clock_);
+      auto review = ReviewWithDecision(caller.tenant_id, record, request, pact->pact, at);
+      if (!review.ok()) {
+        out.emplace_back(review.status());
+        continue;
+      }
+      with_review = std::move(*review);
+      body["review_id"] = record.review_id;
+    }
+    leaves.emplace_back("decision", caller.tenant_name, at, std::move(body),
+                        std::move(with_review));
     leaf_of.push_back(out.size());
     out.emplace_back(std::move(record));
   }
-  if (!leaves.empty()) {
-    auto receipts = ledger_->AppendBatch(leaves);
+  if (leaves.empty()) return done(std::move(out));
+  // Answered once the leaves are durable, on the log's thread: quick work only.
+  ledger_->Enqueue(std::move(leaves), [out = std::move(out), leaf_of = std::move(leaf_of),
+                                       done = std::move(done)](
+                                          Result<std::vector<ledger::Receipt>> receipts) mutable {
     for (std::size_t j = 0; j < leaf_of.size(); ++j) {
       DecisionRecord& record = *out[leaf_of[j]];
       if (receipts.ok()) {
@@ -136,6 +222,7 @@ Result<std::vector<Result<DecisionRecord>>> Service::Decide(
         continue;
       }
       // An answer without a durable receipt never allows (DESIGN §13: fail closed).
+      record.review_id.clear();  // not recorded either
       if (record.decision.kind != control::Kind::kDeny) {
         record.decision.kind = control::Kind::kDeny;
         record.decision.review = false;
@@ -145,14 +232,15 @@ Result<std::vector<Result<DecisionRecord>>> Service::Decide(
       record.decision.reasons.push_back(
           {"internal", "the decision could not be recorded: " + receipts.status().message(), ""});
     }
-  }
-  return out;
+    done(std::move(out));
+  });
 }
 
 Json DecisionRecordJson(const DecisionRecord& record) {
   Json out = control::ToJson(record.decision);
   out["id"] = record.id;
   out["pact"] = record.pact;
+  if (!record.review_id.empty()) out["review_id"] = record.review_id;
   if (record.receipt) {
     out["receipt"] = {{"log_index", record.receipt->index},
                       {"leaf_hash", Base64Encode(AsBytes(record.receipt->leaf_hash))}};

@@ -47,6 +47,12 @@ struct Accepted {
 
 Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     const Principal& caller, std::vector<EvidenceSubmission> items) {
+  return SubmitEvidence(caller, std::move(items), {});
+}
+
+Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
+    const Principal& caller, std::vector<EvidenceSubmission> items,
+    std::vector<ledger::LeafEntry::WithLeaf> also) {
   if (items.empty()) return InvalidArgument("no evidence items");
   if (items.size() > kMaxItems)
     return ResourceExhausted("at most " + std::to_string(kMaxItems) + " evidence items a request");
@@ -137,10 +143,12 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
           {{"name", a.pact->pact.name}, {"version", a.pact->pact.version}, {"hash", a.pact->hash}}},
          {"fingerprint", a.fingerprint}},
         nullptr};
-    leaf.with_leaf = [row = std::move(row)](store::Connection& db,
-                                            std::uint64_t index) mutable -> Status {
+    ledger::LeafEntry::WithLeaf extra = i < also.size() ? std::move(also[i]) : nullptr;
+    leaf.with_leaf = [row = std::move(row), extra = std::move(extra)](
+                         store::Connection& db, std::uint64_t index) mutable -> Status {
       row.log_index = index;
-      return store::InsertEvidence(db, row);
+      PACTUM_TRY(store::InsertEvidence(db, row));
+      return extra ? extra(db, index) : Status::Ok();
     };
     leaves.push_back(std::move(leaf));
     leaf_item.push_back(i);

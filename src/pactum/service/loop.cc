@@ -9,6 +9,7 @@
 #include "pactum/base/json.h"
 #include "pactum/pact/pact.h"
 #include "pactum/service/service.h"
+#include "pactum/service/webhook_dispatcher.h"
 #include "pactum/store/records.h"
 #include "pactum/store/store.h"
 #include "pactum/store/tenants.h"
@@ -126,7 +127,9 @@ Status Service::LogEvents(std::vector<LoopEvent> events) {
     };
     leaves.push_back(std::move(leaf));
   }
-  return ledger_->AppendBatch(leaves).status();
+  Status appended = ledger_->AppendBatch(leaves).status();
+  WakeWebhookDelivery();
+  return appended;
 }
 
 Result<Json> Service::ListEvents(const Principal& caller, const EventQuery& query) {
@@ -135,16 +138,9 @@ Result<Json> Service::ListEvents(const Principal& caller, const EventQuery& quer
   Json out = Json::array();
   PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
     PACTUM_ASSIGN_OR_RETURN(auto rows, store::ListEvents(db, caller.tenant_id, filter));
-    for (auto& row : rows) {
-      PACTUM_ASSIGN_OR_RETURN(Json data, ParseJson(row.data));
-      out.push_back({{"id", row.id},
-                     {"log_index", row.log_index},
-                     {"type", row.type},
-                     {"agent", row.agent_id},
-                     {"workflow", row.workflow},
-                     {"time", FormatRfc3339(FromUnixMillis(row.time))},
-                     {"cause_index", row.cause_index},
-                     {"data", std::move(data)}});
+    for (const auto& row : rows) {
+      PACTUM_ASSIGN_OR_RETURN(Json item, EventItemJson(row));
+      out.push_back(std::move(item));
     }
     return Status::Ok();
   }));

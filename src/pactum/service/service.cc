@@ -1,5 +1,7 @@
 #include "pactum/service/service.h"
 
+#include <spdlog/spdlog.h>
+
 #include "pactum/base/digest.h"
 #include "pactum/base/encoding.h"
 #include "pactum/base/id.h"
@@ -33,7 +35,8 @@ Service::Service(std::unique_ptr<store::Store> store, const Clock* clock,
     : store_(std::move(store)),
       clock_(clock),
       ledger_(std::move(ledger)),
-      book_(std::move(trust_config)) {}
+      book_(std::move(trust_config)),
+      review_waits_(std::make_unique<ReviewWaits>()) {}
 
 Service::~Service() = default;
 
@@ -42,7 +45,17 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceOptions& options) {
   PACTUM_ASSIGN_OR_RETURN(auto log, ledger::Ledger::Open(*store, {options.clock}));
   std::unique_ptr<Service> service(
       new Service(std::move(store), options.clock, std::move(log), options.trust));
-  if (options.load_trust) PACTUM_TRY(service->ReplayLoop());
+  if (options.load_trust) {
+    PACTUM_TRY(service->ReplayLoop());
+    PACTUM_TRY(service->LoadPactModes());
+    if (options.review_sweep.count() > 0) {
+      Service* s = service.get();
+      service->review_sweeper_ = std::make_unique<Periodic>(options.review_sweep, [s] {
+        Status swept = s->AnnounceOverdueReviews();
+        if (!swept.ok()) spdlog::error("overdue reviews: {}", swept.message());
+      });
+    }
+  }
   return service;
 }
 

@@ -3,20 +3,25 @@
 // the loop (pacts, evidence, trust, decisions, log) here; surfaces never reach past it.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
 #include "pactum/base/clock.h"
+#include "pactum/base/periodic.h"
 #include "pactum/base/status.h"
 #include "pactum/control/control.h"
 #include "pactum/ledger/bundle.h"
 #include "pactum/ledger/ledger.h"
 #include "pactum/service/auth.h"
+#include "pactum/service/review_waits.h"
 #include "pactum/service/trust_book.h"
 #include "pactum/trust/trust.h"
 
@@ -33,6 +38,8 @@ struct ServiceOptions {
   // Rebuild live trust from the store at open (and log events a crash left unlogged). The
   // server needs it; operator commands that only read keys or the log do not.
   bool load_trust = true;
+  // How often overdue reviews are looked for (with load_trust only; zero: never).
+  std::chrono::milliseconds review_sweep{1000};
 };
 
 // Options for operator commands at the machine (keys, log): no live trust.
@@ -68,7 +75,8 @@ struct EvidenceReceipt {
 struct DecisionRecord {
   std::string id;
   control::Decision decision;
-  Json pact;  // {name, version, hash}
+  Json pact;              // {name, version, hash}
+  std::string review_id;  // set when the decision waits for, or was sampled for, review
   std::optional<ledger::Receipt> receipt;
 };
 
@@ -173,6 +181,107 @@ class Service {
   // kInvalidArgument. Each decision is a log leaf; the receipts of a call share one commit.
   Result<std::vector<Result<DecisionRecord>>> Decide(
       const Principal& caller, const std::vector<control::DecideRequest>& requests);
+  // The same without waiting: the decisions are made and their leaves queued for the log when
+  // this returns, and `done` gets the answers once the leaves are durable (or fail closed),
+  // on the log's thread — it must be quick (hand the answers on; never wait for the log).
+  // In-process callers that act before the receipt use this; the HTTP API answers from `done`.
+  using DecisionsDone = std::function<void(Result<std::vector<Result<DecisionRecord>>>)>;
+  void Decide(const Principal& caller, const std::vector<control::DecideRequest>& requests,
+              DecisionsDone done);
+
+  // ---- Reviews (reviews.cc) ----
+
+  // Reviews (DESIGN §6, docs/API.md): an escalation waits for its reviewer until its deadline
+  // (the pact's review_sla); a sampled `supervised` allow is looked at afterwards. A review is
+  // created with its decision's leaf, durable with it.
+  struct ReviewQuery {
+    // status: pending, approved, denied, or overdue (pending past its deadline).
+    std::optional<std::string> owner, status, agent, workflow;
+    std::size_t limit = 100;
+  };
+  Result<Json> ListReviews(const Principal& caller, const ReviewQuery& query);
+  // The review with the decision it is about.
+  Result<Json> GetReview(const Principal& caller, std::string_view id);
+  // Approves or denies. The resolution is production evidence about the agent's judgement (a
+  // review_resolution item, so trust moves) and a review.resolved event, durable together with
+  // the review's new state. A review no longer pending is kConflict.
+  Result<Json> ResolveReview(const Principal& caller, std::string_view id, bool approve,
+                             const std::string& note);
+  // Calls `done` once with the review, when it is resolved or `wait` has passed (at once if it
+  // is not pending), on a service thread: no caller's thread is held while a human decides.
+  // Returns at once without touching the store, so a Decide completion may call it.
+  void AwaitReview(const Principal& caller, std::string_view id, std::chrono::milliseconds wait,
+                   std::function<void(Result<Json>)> done);
+  // Answers every waiting AwaitReview now (with the review as it is). The server calls it when
+  // it stops, while it can still send the answers.
+  void ReleaseReviewWaits();
+  // Raises review.overdue once for each pending review past its deadline (all tenants). The
+  // service runs it every ServiceOptions::review_sweep; tests may call it.
+  Status AnnounceOverdueReviews();
+
+  // Switches a published pact between shadow and enforce (the caller needs `admin`; the
+  // surface checks). The switch is a log leaf and holds until the next switch or a newer
+  // version of the pact, whose own mode then applies.
+  Result<Json> SetPactMode(const Principal& caller, std::string_view pact_name, pact::Mode mode);
+
+  // ---- Scorecards and trust packets (scorecards.cc, packets.cc) ----
+
+  // Weekly scorecards (DESIGN §9, docs/API.md "Scorecards"): the KPIs of each (agent,
+  // workflow) over [from, to). `to` defaults to now and `from` to a week before it; `weeks`
+  // asks for that many consecutive 7-day cards ending at `to` instead (not with `from`).
+  // With both agent and workflow a card is made even without data; otherwise one per pair
+  // with evidence, decisions or reviews in the period. Every KPI carries its sample size `n`
+  // and is null where it has no data.
+  struct ScorecardQuery {
+    std::optional<std::string> agent, workflow;
+    std::optional<TimePoint> from, to;
+    std::optional<int> weeks;  // 1..52
+  };
+  Result<Json> Scorecards(const Principal& caller, const ScorecardQuery& query);
+
+  // The trust packet of the agent in the workflow (docs/PACKETS.md): a DSSE envelope around
+  // an in-toto statement about the agent (its fingerprint as digest) whose predicate is the
+  // packet, signed with the log's key, with inclusion proofs of the leaves it cites.
+  Result<Json> TrustPacket(const Principal& caller, std::string_view agent,
+                           std::string_view workflow);
+
+  // ---- Webhooks (webhooks.cc; docs/WEBHOOKS.md) ----
+
+  // Subscriptions of the caller's tenant (Standard Webhooks). `body` is {url, events[],
+  // description?}; errors name the field (`events[1]`). Only the answer of Create carries the
+  // signing secret. Another tenant's subscription is NotFound, as a missing one.
+  Result<Json> CreateWebhook(const Principal& caller, const Json& body);
+  Result<Json> ListWebhooks(const Principal& caller);
+  Result<Json> GetWebhook(const Principal& caller, std::string_view id);
+  Status DeleteWebhook(const Principal& caller, std::string_view id);
+  // Enables a subscription again (e.g. one disabled for failing): its failures are forgotten
+  // and its pending deliveries go out now.
+  Result<Json> EnableWebhook(const Principal& caller, std::string_view id);
+  // Its deliveries, newest event first; `status` is pending, delivered or failed.
+  Result<Json> ListWebhookDeliveries(const Principal& caller, std::string_view id,
+                                     std::optional<std::string> status, std::size_t limit);
+  // Sends a webhook.test message now and reports the receiver's answer: {delivered, status,
+  // latency_ms, error, response}. It touches no delivery and no failure count.
+  Result<Json> TestWebhook(const Principal& caller, std::string_view id);
+
+  // Background delivery of the outbox: at least once, in log order per subscription, with
+  // exponential backoff; a subscription is disabled after `disable_after` consecutive failed
+  // attempts (or a 410 Gone) and its pending deliveries wait for it to be enabled.
+  struct WebhookDeliveryOptions {
+    std::chrono::milliseconds retry_base{5'000};
+    std::chrono::milliseconds retry_cap{3'600'000};
+    int disable_after = 10;
+    int give_up_after = 50;  // attempts of one delivery, across enablings
+    int concurrency = 4;     // attempts in flight (one per subscription)
+    std::chrono::milliseconds timeout{15'000};
+    std::chrono::milliseconds connect_timeout{5'000};
+    std::chrono::milliseconds poll_interval{1'000};  // also woken when events commit
+  };
+  // Starts delivering (resuming whatever is pending); kFailedPrecondition if it runs already.
+  Status StartWebhookDelivery(const WebhookDeliveryOptions& options);
+  // Stops after the attempts in flight; undelivered messages stay pending. The destructor does
+  // this too.
+  void StopWebhookDelivery();
 
   const Clock& clock() const { return *clock_; }
   int schema_version() const;
@@ -205,6 +314,35 @@ class Service {
   std::mutex boundaries_mu_;
   std::map<std::string, std::shared_ptr<const control::Boundary>> boundaries_;  // by pact hash
   control::FastSampler sampler_;
+
+  // The mode an admin switch gives the pact now, if one is newer than the pact's version.
+  std::optional<pact::Mode> SwitchedMode(const std::string& tenant_id,
+                                         const PublishedPact& pact) const;
+  Status LoadPactModes();
+  // Evidence submission with a record per item written in its leaf's transaction (`also`,
+  // parallel to `items`; empty or null entries: none).
+  Result<std::vector<EvidenceReceipt>> SubmitEvidence(
+      const Principal& caller, std::vector<EvidenceSubmission> items,
+      std::vector<ledger::LeafEntry::WithLeaf> also);
+
+  struct ModeSwitch {
+    pact::Mode mode = pact::Mode::kEnforce;
+    std::uint64_t log_index = 0;
+  };
+  mutable std::shared_mutex modes_mu_;
+  std::map<std::pair<std::string, std::string>, ModeSwitch> modes_;  // by tenant id, pact name
+  // Serialises resolutions and the overdue sweep.
+  std::mutex reviews_mu_;
+  std::unique_ptr<Periodic> review_sweeper_;
+  std::unique_ptr<ReviewWaits> review_waits_;
+  // ---- Webhook delivery (webhooks.cc): declared last, so it stops first ----
+  // Tells delivery that events were committed (nothing when it is not running).
+  void WakeWebhookDelivery();
+  class WebhookDispatcher;  // webhook_dispatcher.h
+  std::mutex webhook_mu_;
+  WebhookDeliveryOptions webhook_options_;  // the running delivery's, for test messages too
+  // shared_ptr: its deleter is bound where it is made, so service.cc needs no definition.
+  std::shared_ptr<WebhookDispatcher> webhook_dispatcher_;
 };
 
 // `pactum verify FILE`: checks a checkpoint, proof bundle or DSSE envelope offline against the

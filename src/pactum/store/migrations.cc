@@ -118,6 +118,86 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_tenant ON events (tenant_id, log_index);
 )sql"},
+      {4, "reviews, pact modes and webhooks", R"sql(
+-- Reviews: an escalated decision waits for its reviewer; a sampled supervised allow is looked
+-- at afterwards. Written in the transaction that commits the decision's leaf. status is
+-- pending, approved or denied; overdue_index is the log index of the review.overdue event.
+CREATE TABLE reviews (
+  id               TEXT PRIMARY KEY,
+  tenant_id        TEXT NOT NULL,
+  decision_id      TEXT NOT NULL,
+  decision_index   INTEGER NOT NULL UNIQUE,
+  agent_id         TEXT NOT NULL,
+  workflow         TEXT NOT NULL,
+  action           TEXT NOT NULL,
+  owner            TEXT NOT NULL,
+  kind             TEXT NOT NULL,  -- escalation | sample
+  status           TEXT NOT NULL,
+  created_at       INTEGER NOT NULL,
+  due_at           INTEGER NOT NULL,
+  resolved_at      INTEGER,
+  resolved_by      TEXT,
+  note             TEXT,
+  resolution_index INTEGER,
+  overdue_index    INTEGER
+);
+CREATE INDEX reviews_by_status ON reviews (tenant_id, status, due_at);
+CREATE INDEX reviews_due ON reviews (status, due_at) WHERE overdue_index IS NULL;
+-- Shadow/enforce switches of a pact made by an admin after publication; the newest switch
+-- newer than the pact version in force overrides the version's own mode.
+CREATE TABLE pact_modes (
+  log_index  INTEGER PRIMARY KEY,
+  tenant_id  TEXT NOT NULL,
+  pact_name  TEXT NOT NULL,
+  mode       TEXT NOT NULL,  -- shadow | enforce
+  set_by     TEXT NOT NULL,  -- the key id
+  at         INTEGER NOT NULL
+);
+-- Webhook subscriptions (Standard Webhooks). event_types is a JSON array of event types, "*",
+-- or prefixes like "review.*". A subscription is disabled after repeated failed deliveries.
+CREATE TABLE webhooks (
+  id                   TEXT PRIMARY KEY,
+  tenant_id            TEXT NOT NULL,
+  url                  TEXT NOT NULL,
+  secret               TEXT NOT NULL,  -- whsec_<base64>
+  event_types          TEXT NOT NULL,
+  description          TEXT NOT NULL DEFAULT '',
+  enabled              INTEGER NOT NULL DEFAULT 1,
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  disabled_reason      TEXT,
+  created_at           INTEGER NOT NULL
+);
+CREATE INDEX webhooks_by_tenant ON webhooks (tenant_id, enabled);
+-- The durable outbox: one row per (subscription, event), written by the trigger below in the
+-- transaction that inserts the event, so an acknowledged event is never lost to a crash. The
+-- message (webhook-id = the event id, body from the events row) is built at delivery, so every
+-- retry carries the same id and bytes. status is pending, delivered or failed.
+CREATE TABLE webhook_deliveries (
+  webhook_id      TEXT NOT NULL,
+  event_index     INTEGER NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'pending',
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT,
+  last_status     INTEGER,
+  delivered_at    INTEGER,
+  PRIMARY KEY (webhook_id, event_index)
+) WITHOUT ROWID;
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+-- The head of each subscription's queue (its oldest pending delivery) in O(log n), however many
+-- delivered rows precede it.
+CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (webhook_id, event_index)
+  WHERE status = 'pending';
+CREATE TRIGGER events_to_webhooks AFTER INSERT ON events BEGIN
+  INSERT INTO webhook_deliveries (webhook_id, event_index, next_attempt_at)
+  SELECT w.id, NEW.log_index, NEW.time FROM webhooks w
+  WHERE w.tenant_id = NEW.tenant_id AND w.enabled = 1 AND EXISTS (
+    SELECT 1 FROM json_each(w.event_types) f
+    WHERE f.value = '*' OR f.value = NEW.type OR
+          (substr(f.value, -2) = '.*' AND
+           substr(NEW.type, 1, length(f.value) - 1) = substr(f.value, 1, length(f.value) - 1)));
+END;
+)sql"},
   };
   return kMigrations;
 }

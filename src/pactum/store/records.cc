@@ -2,15 +2,10 @@
 
 #include <array>
 
+#include "pactum/store/rows.h"
+
 namespace pactum::store {
 namespace {
-
-std::int64_t ToSql(std::uint64_t v) {
-  return static_cast<std::int64_t>(v);
-}
-std::uint64_t FromSql(std::int64_t v) {
-  return static_cast<std::uint64_t>(v);
-}
 
 constexpr const char* kAgentColumns =
     "SELECT tenant_id, id, record, fingerprint, created_at, updated_at FROM agents";
@@ -46,23 +41,6 @@ EvidenceRow ReadEvidence(const Statement& st) {
   row.leaf_data = st.ColumnBlob(8);
   row.received_at = st.ColumnInt(9);
   return row;
-}
-
-template <typename Row>
-Result<std::optional<Row>> FirstRow(Statement& st, Row (*read)(const Statement&)) {
-  PACTUM_ASSIGN_OR_RETURN(bool found, st.Step());
-  if (!found) return std::optional<Row>();
-  return std::optional<Row>(read(st));
-}
-
-template <typename Row>
-Result<std::vector<Row>> AllRows(Statement& st, Row (*read)(const Statement&)) {
-  std::vector<Row> rows;
-  for (;;) {
-    PACTUM_ASSIGN_OR_RETURN(bool found, st.Step());
-    if (!found) return rows;
-    rows.push_back(read(st));
-  }
 }
 
 }  // namespace
@@ -223,7 +201,9 @@ Result<std::vector<EventRow>> ListEvents(Connection& db, std::string_view tenant
 }
 
 Result<std::uint64_t> LastEventCause(Connection& db) {
-  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT COALESCE(MAX(cause_index), 0) FROM events"));
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare("SELECT COALESCE(MAX(cause_index), 0) FROM events WHERE type NOT IN "
+                          "('decision.escalated', 'review.resolved', 'review.overdue')"));
   PACTUM_ASSIGN_OR_RETURN(bool found, st.Step());
   return found ? FromSql(st.ColumnInt(0)) : 0;
 }

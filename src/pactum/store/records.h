@@ -82,7 +82,10 @@ struct EventFilter {
 };
 Result<std::vector<EventRow>> ListEvents(Connection& db, std::string_view tenant_id,
                                          const EventFilter& filter);
-// The highest cause_index of any stored event (0 when none).
+// The highest cause_index of the events the trust loop logs after its records (0 when none).
+// Events written by decisions and reviews (decision.escalated, review.resolved, review.overdue)
+// do not count: they commit with their own records, so they say nothing about whether the
+// loop's events for earlier records were logged.
 Result<std::uint64_t> LastEventCause(Connection& db);
 
 // The records that change trust, across all tenants, in log order: what a restart replays.
