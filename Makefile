@@ -21,8 +21,9 @@ node-deps:
 	@if command -v npm >/dev/null && [ ! -d bench/cedar/node_modules ]; then \
 	  (cd bench/cedar && npm ci --no-audit --no-fund --loglevel=error); fi
 
+# The benchmarks are built by `make bench` only: `make run` and `make test` do not need them.
 build: deps
-	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPACTUM_BENCH=OFF >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
 # Builds Release and serves the API on $(LISTEN) with its data in $(DATA), with the SOC workspace
@@ -42,8 +43,10 @@ test-sanitize: deps node-deps
 	cd $(SANITIZE) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $(CTEST)
 
 # Benchmarks (see docs/PERFORMANCE.md).
-bench: build
+bench: deps
 	@scripts/install-deps --bench
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPACTUM_BENCH=ON >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
 	bench/run-all $(BUILD)
 
 format:
