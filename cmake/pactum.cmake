@@ -7,17 +7,6 @@ function(pactum_module name)
   add_library(pactum_${name} STATIC ${M_SOURCES})
   target_include_directories(pactum_${name} PUBLIC "${CMAKE_SOURCE_DIR}/src")
   target_link_libraries(pactum_${name} PUBLIC ${M_DEPS} PRIVATE pactum_warnings)
-  pactum_precompile(pactum_${name})
-endfunction()
-
-# Every translation unit includes nlohmann/json (through base/status.h), and every test
-# GoogleTest: parsing them once per target instead of once per file takes minutes off a build.
-option(PACTUM_PCH "Precompile the headers every file includes" ON)
-function(pactum_precompile target)
-  if(PACTUM_PCH)
-    target_precompile_headers(${target} PRIVATE <nlohmann/json.hpp> <string> <vector> <map>
-                              <memory> <optional> ${ARGN})
-  endif()
 endfunction()
 
 # pactum_test(NAME SOURCES a_test.cc ... DEPS pactum_x ...)
@@ -30,7 +19,6 @@ function(pactum_test name)
   target_compile_definitions(${name} PRIVATE
     PACTUM_SHARED_DATA="${PACTUM_SHARED_DATA}"
     PACTUM_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-  pactum_precompile(${name} <gtest/gtest.h>)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
