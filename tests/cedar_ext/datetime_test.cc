@@ -5,8 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include "expect_rejected.h"
+
 namespace pactum::cedar::ext {
 namespace {
+
+using testing::ExpectRejected;
 
 Datetime Dt(const std::string& text) {
   Result<Datetime> parsed = Datetime::Parse(text);
@@ -25,17 +29,6 @@ std::int64_t Ms(const std::string& datetime) {
 }
 
 __extension__ typedef __int128 Int128;
-
-template <typename T>
-void ExpectRejected(const std::string& text, const std::string& message_part) {
-  Result<T> parsed = T::Parse(text);
-  ASSERT_FALSE(parsed.ok()) << text << " parsed as " << parsed->ToString();
-  EXPECT_EQ(parsed.status().code(), Code::kInvalidArgument);
-  EXPECT_NE(parsed.status().message().find(message_part), std::string::npos)
-      << parsed.status().message();
-  EXPECT_NE(parsed.status().message().find(Json(text).dump()), std::string::npos)
-      << "the message names the literal: " << parsed.status().message();
-}
 
 // The duration string Cedar's tests build for a millisecond count: "-{d}d{h}h{m}m{s}s{ms}ms".
 std::string AllUnits(Int128 ms) {

@@ -14,7 +14,7 @@ namespace {
 
 using pactum::testing::JudgeProcess;
 
-constexpr char kRubric[] =
+constexpr char kRationaleRubric[] =
     "# Rationale\n"
     "Key terms: powershell, encoded, parent process, lateral\n"
     "- 1.0: names all four\n"
@@ -27,7 +27,7 @@ class JuryTest : public ::testing::Test {
     auto server = JudgeProcess::Start({"--slow-ms", "3000", "--retry-after", "1"});
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(*server);
-    auto rubric = ParseRubric(kRubric, "rationale.md");
+    auto rubric = ParseRubric(kRationaleRubric, "rationale.md");
     ASSERT_TRUE(rubric.ok());
     rubric_ = std::move(*rubric);
   }
@@ -35,8 +35,8 @@ class JuryTest : public ::testing::Test {
   JuryConfig Config(const std::vector<std::string>& models) {
     JuryConfig config;
     for (std::size_t i = 0; i < models.size(); ++i)
-      config.judges.push_back(
-          {"j" + std::to_string(i), server_->url() + "/v1", models[i], "", 2000});
+      config.judges.push_back({std::string("j").append(std::to_string(i)), server_->url() + "/v1",
+                               models[i], "", 2000});
     config.concurrency = 4;
     config.retries = 2;
     config.backoff_ms = 10;

@@ -7,11 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include "nonfinite.h"
+
 namespace pactum::stats {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
+using testing::kInfinity;
+using testing::kNaN;
 
 constexpr double kDay = 86400;
 constexpr double kHalfLife = 30 * kDay;

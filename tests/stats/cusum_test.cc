@@ -10,11 +10,13 @@
 
 #include <gtest/gtest.h>
 
+#include "nonfinite.h"
+
 namespace pactum::stats {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
+using testing::kInfinity;
+using testing::kNaN;
 
 constexpr double kTargetArl = 1000;
 

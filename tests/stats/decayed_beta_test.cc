@@ -12,11 +12,11 @@
 namespace pactum::stats {
 namespace {
 
-constexpr double kHalfLife = 30 * 86400.0;
+constexpr double kDecayHalfLife = 30 * 86400.0;
 constexpr double kT0 = 1'790'000'000;
 
 DecayedBeta Make() {
-  auto beta = DecayedBeta::Create(kHalfLife);
+  auto beta = DecayedBeta::Create(kDecayHalfLife);
   EXPECT_TRUE(beta.ok());
   return *beta;
 }

@@ -6,11 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include "nonfinite.h"
+
 namespace pactum::stats {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
+using testing::kInfinity;
+using testing::kNaN;
 
 using Decision = BernoulliSprt::Decision;
 

@@ -5,11 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include "nonfinite.h"
+
 namespace pactum::stats {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
+using testing::kInfinity;
+using testing::kNaN;
 
 double Lower(double k, double n, double confidence = 0.95) {
   auto bound = WilsonLowerBound(k, n, confidence);

@@ -80,6 +80,9 @@ std::string Status::ToString() const {
 Status InvalidArgument(std::string m, Json d) {
   return {Code::kInvalidArgument, std::move(m), std::move(d)};
 }
+Status FieldError(const std::string& field, const std::string& problem) {
+  return InvalidArgument(field + ": " + problem, Json{{"field", field}});
+}
 Status NotFound(std::string m, Json d) {
   return {Code::kNotFound, std::move(m), std::move(d)};
 }

@@ -91,6 +91,9 @@ Status Unavailable(std::string message);
 Status Corruption(std::string message, Json details = nullptr);
 Status IoError(std::string message);
 Status Internal(std::string message);
+// InvalidArgument "<field>: <problem>" with details {"field": field}: the shape every validator
+// uses, so that clients can point at the offending field.
+Status FieldError(const std::string& field, const std::string& problem);
 
 // Either a value or a non-OK Status. Accessing value() of an error aborts: check ok() first.
 template <typename T>

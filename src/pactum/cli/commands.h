@@ -2,13 +2,27 @@
 // and runs it when chosen; failures print one line to stderr and set a non-zero exit code.
 #pragma once
 
+#include <iostream>
+#include <string_view>
+
 #include <CLI/CLI.hpp>
+
+#include "pactum/base/status.h"
 
 namespace pactum::cli {
 
 // Exit codes: 0 success, 1 the operation failed, 2 bad usage.
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+
+// Prints "pactum <command>: <message>" to stderr and returns kExitFailure.
+inline int Fail(std::string_view command, std::string_view message) {
+  std::cerr << "pactum " << command << ": " << message << "\n";
+  return kExitFailure;
+}
+inline int Fail(std::string_view command, const Status& status) {
+  return Fail(command, status.message());
+}
 
 void RegisterServe(CLI::App& app, int* exit_code);
 void RegisterKeys(CLI::App& app, int* exit_code);

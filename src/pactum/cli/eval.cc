@@ -6,8 +6,8 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 
+#include "pactum/base/file.h"
 #include "pactum/cli/bulk.h"
 #include "pactum/cli/commands.h"
 #include "pactum/cli/remote.h"
@@ -34,11 +34,6 @@ struct EvalFlags {
   bool quiet = false;
 };
 
-int Fail(const std::string& what) {
-  std::cerr << "pactum eval run: " << what << "\n";
-  return kExitFailure;
-}
-
 Result<std::unique_ptr<eval::Adapter>> MakeAdapter(const EvalFlags& f, std::size_t workers) {
   if (f.adapter == "replay") {
     if (f.recorded.empty()) return InvalidArgument("--adapter replay needs --recorded FILE");
@@ -54,11 +49,7 @@ Result<std::unique_ptr<eval::Adapter>> MakeAdapter(const EvalFlags& f, std::size
   options.api_key_env = f.api_key_env;
   options.system = f.system;
   if (!f.prompt_file.empty()) {
-    std::ifstream in(f.prompt_file, std::ios::binary);
-    if (!in) return IoError(f.prompt_file + ": cannot read the prompt template");
-    std::ostringstream text;
-    text << in.rdbuf();
-    options.prompt_template = text.str();
+    PACTUM_ASSIGN_OR_RETURN(options.prompt_template, ReadFile(f.prompt_file, "prompt template"));
   }
   options.usd_per_1k_prompt_tokens = f.usd_per_1k_prompt;
   options.usd_per_1k_completion_tokens = f.usd_per_1k_completion;
@@ -98,29 +89,30 @@ Result<std::vector<eval::Criterion>> CriteriaOf(const pact::Pact& covering,
 
 int Run(const EvalFlags& f) {
   auto loaded_pact = pact::LoadPactFile(f.pact);
-  if (!loaded_pact.ok()) return Fail(loaded_pact.status().message());
+  if (!loaded_pact.ok()) return Fail("eval run", loaded_pact.status().message());
   auto suite = eval::LoadSuite(f.suite);
-  if (!suite.ok()) return Fail(suite.status().message());
+  if (!suite.ok()) return Fail("eval run", suite.status().message());
   auto criteria = CriteriaOf(*loaded_pact, f.pact, *suite);
-  if (!criteria.ok()) return Fail(criteria.status().message());
+  if (!criteria.ok()) return Fail("eval run", criteria.status().message());
 
   std::unique_ptr<jury::Jury> jury;
   std::size_t concurrency = f.concurrency;
   if (!criteria->empty()) {
     if (f.judges.empty())
-      return Fail("pact " + loaded_pact->name + " has jury conditions (jury." +
-                  criteria->front().name + "…): give the judges with --judges FILE");
+      return Fail("eval run", "pact " + loaded_pact->name + " has jury conditions (jury." +
+                                  criteria->front().name +
+                                  "…): give the judges with --judges FILE");
     auto config = jury::LoadJuryConfig(f.judges);
-    if (!config.ok()) return Fail(config.status().message());
+    if (!config.ok()) return Fail("eval run", config.status().message());
     if (f.concurrency) config->concurrency = f.concurrency;
     if (!concurrency) concurrency = config->concurrency;
     auto made = jury::Jury::Create(std::move(*config));
-    if (!made.ok()) return Fail(made.status().message());
+    if (!made.ok()) return Fail("eval run", made.status().message());
     jury = std::move(*made);
   }
   if (!concurrency) concurrency = 8;
   auto adapter = MakeAdapter(f, concurrency);
-  if (!adapter.ok()) return Fail(adapter.status().message());
+  if (!adapter.ok()) return Fail("eval run", adapter.status().message());
 
   std::unique_ptr<Progress> agent_progress, jury_progress;
   auto report =
@@ -132,7 +124,7 @@ int Run(const EvalFlags& f) {
                              total, f.quiet, stage == "agent" ? "cases" : "judge requests");
                        bar->Update(done);
                      });
-  if (!report.ok()) return Fail(report.status().message());
+  if (!report.ok()) return Fail("eval run", report.status().message());
   std::cout << eval::SummaryTable(*report);
 
   const eval::EvidenceContext context{f.agent, loaded_pact->workflow};
@@ -145,14 +137,14 @@ int Run(const EvalFlags& f) {
     std::ofstream out(f.evidence_out, std::ios::binary | std::ios::trunc);
     for (const std::string& line : lines)
       out << line;
-    if (!out.flush()) return Fail(f.evidence_out + ": cannot write");
+    if (!out.flush()) return Fail("eval run", f.evidence_out + ": cannot write");
   }
   if (f.dry_run) {
     std::cout << "dry run: " << lines.size() << " evidence items not posted\n";
     return 0;
   }
   auto client = Connect(f.remote);
-  if (!client.ok()) return Fail(client.status().message());
+  if (!client.ok()) return Fail("eval run", client.status().message());
   constexpr std::size_t kBatchBytes = 768 * 1024;  // below the server's default 1 MiB body
   Progress progress(lines.size(), f.quiet, "evidence items");
   BulkCounts total;
@@ -170,8 +162,9 @@ int Run(const EvalFlags& f) {
         const std::size_t at = first + details["line"].get<std::size_t>() - 1;
         if (at >= first && at < i) where = "case " + report->cases[at].test_case->id + ": ";
       }
-      return Fail(where + posted.status().message() +
-                  (done ? " (" + std::to_string(done) + " items before were recorded)" : ""));
+      return Fail("eval run",
+                  where + posted.status().message() +
+                      (done ? " (" + std::to_string(done) + " items before were recorded)" : ""));
     }
     total.accepted += posted->accepted;
     total.duplicates += posted->duplicates;

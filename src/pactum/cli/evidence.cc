@@ -26,14 +26,9 @@ struct Chunk {
   std::vector<std::size_t> lines;  // the file line of each body line
 };
 
-int Fail(const std::string& what) {
-  std::cerr << "pactum evidence ingest: " << what << "\n";
-  return kExitFailure;
-}
-
 int Ingest(const IngestFlags& f) {
   std::ifstream in(f.file, std::ios::binary);
-  if (!in) return Fail(f.file + ": cannot read");
+  if (!in) return Fail("evidence ingest", f.file + ": cannot read");
   // Items without their own idempotency key get one from the file's name, the line number and
   // the line's content: re-running a file (after a failure part way, or by mistake) counts each
   // item once, and fixing a bad line does not re-key the others.
@@ -45,9 +40,10 @@ int Ingest(const IngestFlags& f) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto json = ParseJson(line);
     if (!json.ok())
-      return Fail(f.file + ":" + std::to_string(number) + ": " + json.status().message());
+      return Fail("evidence ingest",
+                  f.file + ":" + std::to_string(number) + ": " + json.status().message());
     if (!json->is_object())
-      return Fail(f.file + ":" + std::to_string(number) + ": not a JSON object");
+      return Fail("evidence ingest", f.file + ":" + std::to_string(number) + ": not a JSON object");
     if (!json->contains("idempotency_key")) {
       (*json)["idempotency_key"] = name + ":" + std::to_string(number) + ":" +
                                    HexEncode(AsBytes(Sha256(line))).substr(0, 16);
@@ -59,9 +55,9 @@ int Ingest(const IngestFlags& f) {
     chunks.back().lines.push_back(number);
     ++items;
   }
-  if (items == 0) return Fail(f.file + ": no evidence lines");
+  if (items == 0) return Fail("evidence ingest", f.file + ": no evidence lines");
   auto client = Connect(f.remote);
-  if (!client.ok()) return Fail(client.status().message());
+  if (!client.ok()) return Fail("evidence ingest", client.status().message());
   Progress progress(items, f.quiet);
   std::size_t done = 0, accepted = 0, duplicates = 0;
   for (const Chunk& chunk : chunks) {
@@ -74,12 +70,13 @@ int Ingest(const IngestFlags& f) {
           details.is_object() && details.contains("line") ? details["line"].get<std::size_t>() : 0;
       if (at >= 1 && at <= chunk.lines.size() && message.rfind("line ", 0) == 0) {
         message = message.substr(message.find(": ") + 2);
-        return Fail(f.file + ":" + std::to_string(chunk.lines[at - 1]) + ": " + message +
-                    (done ? " (the " + std::to_string(done) +
-                                " items before were recorded; re-running counts them once)"
-                          : ""));
+        return Fail("evidence ingest",
+                    f.file + ":" + std::to_string(chunk.lines[at - 1]) + ": " + message +
+                        (done ? " (the " + std::to_string(done) +
+                                    " items before were recorded; re-running counts them once)"
+                              : ""));
       }
-      return Fail(message);
+      return Fail("evidence ingest", message);
     }
     accepted += posted->accepted;
     duplicates += posted->duplicates;

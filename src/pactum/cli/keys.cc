@@ -32,16 +32,11 @@ struct KeyFlags {
   bool json = false;
 };
 
-int Fail(const Status& s) {
-  std::cerr << "pactum keys: " << s.message() << "\n";
-  return kExitFailure;
-}
-
 int Create(const KeyFlags& f) {
   auto service = service::Service::Open(service::OperatorOptions(f.data));
-  if (!service.ok()) return Fail(service.status());
+  if (!service.ok()) return Fail("keys", service.status());
   auto issued = (*service)->CreateOperatorKey(f.tenant, f.name, SplitComma(f.scopes));
-  if (!issued.ok()) return Fail(issued.status());
+  if (!issued.ok()) return Fail("keys", issued.status());
   if (f.json) {
     Json j = service::ApiKeyJson(issued->key);
     j["secret"] = issued->secret;
@@ -56,9 +51,9 @@ int Create(const KeyFlags& f) {
 
 int List(const KeyFlags& f) {
   auto service = service::Service::Open(service::OperatorOptions(f.data));
-  if (!service.ok()) return Fail(service.status());
+  if (!service.ok()) return Fail("keys", service.status());
   auto keys = (*service)->ListAllKeys(f.tenant.empty() ? std::nullopt : std::optional(f.tenant));
-  if (!keys.ok()) return Fail(keys.status());
+  if (!keys.ok()) return Fail("keys", keys.status());
   if (f.json) {
     Json list = Json::array();
     for (const auto& k : *keys)
@@ -78,8 +73,8 @@ int List(const KeyFlags& f) {
 
 int Revoke(const KeyFlags& f) {
   auto service = service::Service::Open(service::OperatorOptions(f.data));
-  if (!service.ok()) return Fail(service.status());
-  if (Status s = (*service)->RevokeAnyKey(f.id); !s.ok()) return Fail(s);
+  if (!service.ok()) return Fail("keys", service.status());
+  if (Status s = (*service)->RevokeAnyKey(f.id); !s.ok()) return Fail("keys", s);
   std::cout << "revoked key " << f.id << "\n";
   return 0;
 }

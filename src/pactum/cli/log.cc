@@ -1,13 +1,12 @@
 // `pactum log ...` (the transparency log, on the data folder) and `pactum verify FILE`
 // (offline, needs only the artifact and a key file).
 #include <atomic>
-#include <fstream>
 #include <iostream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "pactum/base/encoding.h"
+#include "pactum/base/file.h"
 #include "pactum/cli/commands.h"
 #include "pactum/service/service.h"
 
@@ -27,11 +26,6 @@ struct LogFlags {
   std::string tenant = "crash-test";
   bool json = false;
 };
-
-int Fail(const char* command, const Status& s) {
-  std::cerr << "pactum " << command << ": " << s.message() << "\n";
-  return kExitFailure;
-}
 
 Result<std::unique_ptr<service::Service>> OpenService(const LogFlags& f) {
   return service::Service::Open(service::OperatorOptions(f.data));
@@ -152,14 +146,6 @@ struct VerifyFlags {
   std::string key_file;
   ledger::VerifyOptions options;
 };
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 int VerifyFile(const VerifyFlags& f) {
   auto artifact = ReadFile(f.file);

@@ -18,11 +18,6 @@ struct PacketFlags {
   std::string out = ".";
 };
 
-int Fail(const Status& status) {
-  std::cerr << "pactum packet: " << status.message() << "\n";
-  return kExitFailure;
-}
-
 Status WriteFile(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
@@ -33,18 +28,19 @@ Status WriteFile(const std::filesystem::path& path, const std::string& text) {
 
 int Run(const PacketFlags& f) {
   auto client = Connect(f.remote);
-  if (!client.ok()) return Fail(client.status());
+  if (!client.ok()) return Fail("packet", client.status());
   const Json body = {{"agent", f.agent}, {"workflow", f.workflow}};
   auto envelope = CallJson(**client, "POST", "/v1/packets", &body);
-  if (!envelope.ok()) return Fail(envelope.status());
+  if (!envelope.ok()) return Fail("packet", envelope.status());
   auto html = service::TrustPacketHtml(*envelope);
-  if (!html.ok()) return Fail(html.status().WithContext("the server's answer"));
+  if (!html.ok()) return Fail("packet", html.status().WithContext("the server's answer"));
   std::error_code ec;
   std::filesystem::create_directories(f.out, ec);
-  if (ec) return Fail(IoError("cannot create " + f.out + ": " + ec.message()));
+  if (ec) return Fail("packet", IoError("cannot create " + f.out + ": " + ec.message()));
   const std::filesystem::path dir(f.out);
-  if (Status s = WriteFile(dir / "packet.json", envelope->dump(2) + "\n"); !s.ok()) return Fail(s);
-  if (Status s = WriteFile(dir / "packet.html", *html); !s.ok()) return Fail(s);
+  if (Status s = WriteFile(dir / "packet.json", envelope->dump(2) + "\n"); !s.ok())
+    return Fail("packet", s);
+  if (Status s = WriteFile(dir / "packet.html", *html); !s.ok()) return Fail("packet", s);
   std::cout << "wrote " << (dir / "packet.json").string() << " and "
             << (dir / "packet.html").string() << "\n";
   return 0;

@@ -1,10 +1,9 @@
 // `pactum policy check`: one Cedar authorization decision from files, for trying policies out.
 // Bad input files exit 1 with the file named (and line:column where the syntax is at fault);
 // a decision, allow or deny, exits 0.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "pactum/base/file.h"
 #include "pactum/base/json.h"
 #include "pactum/cedar/cedar.h"
 #include "pactum/cedar/parser.h"
@@ -34,14 +33,6 @@ Status InFile(const std::string& path, const Status& s) {
     return s.WithContext(path + ":" + d["line"].dump() + ":" + d["column"].dump());
   }
   return s.WithContext(path);
-}
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError(path + ": cannot read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 Result<Json> ReadJsonFile(const std::string& path) {

@@ -19,11 +19,6 @@ struct WebhookFlags {
   bool json = false;
 };
 
-int Fail(const std::string& command, const Status& status) {
-  std::cerr << "pactum webhooks " << command << ": " << status.message() << "\n";
-  return kExitFailure;
-}
-
 std::vector<std::string> SplitCommas(const std::string& text) {
   std::vector<std::string> parts;
   std::stringstream in(text);
@@ -50,9 +45,9 @@ void PrintWebhook(const Json& w) {
 int Run(const std::string& command, const WebhookFlags& f, const std::string& method,
         const std::string& path, const Json* body, const std::function<int(const Json&)>& print) {
   auto client = Connect(f.remote);
-  if (!client.ok()) return Fail(command, client.status());
+  if (!client.ok()) return Fail("webhooks " + command, client.status());
   auto answer = CallJson(**client, method, path, body);
-  if (!answer.ok()) return Fail(command, answer.status());
+  if (!answer.ok()) return Fail("webhooks " + command, answer.status());
   if (f.json) {
     std::cout << answer->dump(2) << "\n";
     return 0;

@@ -7,10 +7,6 @@
 namespace pactum::crypto {
 namespace {
 
-Status FieldError(const std::string& field, const std::string& problem) {
-  return InvalidArgument(field + ": " + problem, Json{{"field", field}});
-}
-
 // Hex lengths of the DigestSet algorithms whose values the spec fixes as lowercase hex.
 std::size_t HexDigestLength(std::string_view algorithm) {
   static const std::map<std::string_view, std::size_t> kLengths = {

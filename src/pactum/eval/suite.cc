@@ -1,9 +1,8 @@
 #include "pactum/eval/suite.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "pactum/base/file.h"
 #include "pactum/base/json.h"
 
 namespace pactum::eval {
@@ -97,13 +96,10 @@ Result<Suite> ParseSuite(std::string_view text, std::string_view source) {
 }
 
 Result<Suite> LoadSuite(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return IoError(file.string() + ": cannot read the suite");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().size() > kMaxSuiteBytes)
+  PACTUM_ASSIGN_OR_RETURN(std::string text, ReadFile(file, "suite"));
+  if (text.size() > kMaxSuiteBytes)
     return InvalidArgument(file.string() + ": a suite is at most 256 MiB");
-  return ParseSuite(text.str(), file.string());
+  return ParseSuite(text, file.string());
 }
 
 }  // namespace pactum::eval

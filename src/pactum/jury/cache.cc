@@ -2,13 +2,13 @@
 
 #include <atomic>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include <unistd.h>
 
 #include "pactum/base/digest.h"
 #include "pactum/base/encoding.h"
+#include "pactum/base/file.h"
 
 namespace pactum::jury {
 
@@ -29,11 +29,9 @@ Result<ResponseCache> ResponseCache::Open(const std::filesystem::path& dir) {
 }
 
 std::optional<std::string> ResponseCache::Get(const std::string& key) const {
-  std::ifstream in(dir_ / (key + ".json"), std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  auto text = ReadFile(dir_ / (key + ".json"));
+  if (!text.ok()) return std::nullopt;
+  return *std::move(text);
 }
 
 Status ResponseCache::Put(const std::string& key, const std::string& answer) const {

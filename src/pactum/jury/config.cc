@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 #include <type_traits>
 
 #include <yaml-cpp/yaml.h>
+
+#include "pactum/base/file.h"
 
 namespace pactum::jury {
 namespace {
@@ -116,11 +117,8 @@ Result<JuryConfig> ParseJuryConfig(std::string_view yaml, std::string_view sourc
 }
 
 Result<JuryConfig> LoadJuryConfig(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return IoError(file.string() + ": cannot read the jury configuration");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseJuryConfig(text.str(), file.string(), file.parent_path());
+  PACTUM_ASSIGN_OR_RETURN(std::string text, ReadFile(file, "jury configuration"));
+  return ParseJuryConfig(text, file.string(), file.parent_path());
 }
 
 }  // namespace pactum::jury

@@ -1,8 +1,8 @@
 #include "pactum/jury/rubric.h"
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
+
+#include "pactum/base/file.h"
 
 namespace pactum::jury {
 namespace {
@@ -58,13 +58,10 @@ Result<Rubric> ParseRubric(std::string_view text, std::string_view source) {
 }
 
 Result<Rubric> LoadRubric(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return IoError(file.string() + ": cannot read the rubric");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().size() > kMaxRubricBytes)
+  PACTUM_ASSIGN_OR_RETURN(std::string text, ReadFile(file, "rubric"));
+  if (text.size() > kMaxRubricBytes)
     return InvalidArgument(file.string() + ": a rubric is at most 256 KiB");
-  return ParseRubric(text.str(), file.string());
+  return ParseRubric(text, file.string());
 }
 
 }  // namespace pactum::jury

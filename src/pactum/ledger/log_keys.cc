@@ -2,12 +2,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "pactum/base/file.h"
 
 namespace pactum::ledger {
 namespace {
@@ -54,14 +54,6 @@ Status WriteFileDurably(const fs::path& path, std::string_view contents, mode_t 
   ::close(fd);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("cannot rename to", path);
   return SyncPath(path.parent_path(), O_RDONLY | O_DIRECTORY);
-}
-
-Result<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 Status SavePublicKey(const fs::path& dir, const crypto::Ed25519PublicKey& key) {

@@ -12,10 +12,6 @@
 namespace pactum::service {
 namespace {
 
-Status FieldError(const std::string& field, const std::string& message) {
-  return InvalidArgument(field + ": " + message, {{"field", field}});
-}
-
 Status ValidateAgentId(std::string_view id) {
   auto ok_char = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||

@@ -15,10 +15,6 @@
 namespace pactum::service {
 namespace {
 
-Status FieldError(const std::string& field, const std::string& message) {
-  return InvalidArgument(field + ": " + message, {{"field", field}});
-}
-
 Result<std::string> RequiredString(const Json& body, const char* name) {
   auto it = body.find(name);
   if (it == body.end() || !it->is_string() || it->get<std::string>().empty())

@@ -29,10 +29,6 @@ Status At(const std::string& where, const Status& status) {
   return status.WithContext(where).WithDetail("at", where);
 }
 
-Status FieldError(const std::string& field, const std::string& message) {
-  return InvalidArgument(field + ": " + message, {{"field", field}});
-}
-
 struct Accepted {
   trust::Evidence evidence;
   std::optional<std::string> key;

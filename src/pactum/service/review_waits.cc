@@ -37,7 +37,7 @@ void ReviewWaits::Resolved(const std::string& review_id) {
 void ReviewWaits::ReleaseAll() {
   {
     std::lock_guard lock(mu_);
-    release_all_ = true;
+    released_ = true;
   }
   cv_.notify_all();
 }
@@ -65,7 +65,7 @@ void ReviewWaits::Run() {
     std::vector<Done> due;
     const auto now = Clock::now();
     for (auto it = waiters_.begin(); it != waiters_.end();) {
-      if (stopping_ || release_all_ || it->deadline <= now || resolved_.count(it->review_id) > 0) {
+      if (stopping_ || released_ || it->deadline <= now || resolved_.count(it->review_id) > 0) {
         due.push_back(std::move(it->done));
         it = waiters_.erase(it);
       } else {
@@ -73,7 +73,6 @@ void ReviewWaits::Run() {
       }
     }
     resolved_.clear();
-    release_all_ = false;
     if (!due.empty()) {
       lock.unlock();
       for (Done& done : due)
@@ -82,7 +81,9 @@ void ReviewWaits::Run() {
       continue;  // more may have arrived meanwhile
     }
     if (stopping_) return;
-    auto woken = [this] { return stopping_ || release_all_ || fresh_ || !resolved_.empty(); };
+    auto woken = [this] {
+      return stopping_ || fresh_ || !resolved_.empty() || (released_ && !waiters_.empty());
+    };
     if (waiters_.empty()) {
       cv_.wait(lock, woken);
     } else {

@@ -32,7 +32,9 @@ class ReviewWaits {
   void Wait(std::string review_id, Clock::time_point deadline, Settled settled, Done done);
   // Calls the waiters of the review (soon, on the waits thread).
   void Resolved(const std::string& review_id);
-  // Calls every waiter now, as if its deadline had passed.
+  // Calls every waiter now, as if its deadline had passed, and from then on answers new waiters
+  // at once: a stopping server must not hold a decision whose waiter registers after the drain
+  // began (its review row commits before the waiter is registered).
   void ReleaseAll();
 
  private:
@@ -49,7 +51,7 @@ class ReviewWaits {
   std::list<Waiter> waiters_;
   std::set<std::string> resolved_;  // resolved since the thread last looked
   bool fresh_ = false;              // waiters not yet asked whether they are settled
-  bool release_all_ = false;
+  bool released_ = false;           // sticky: set once the server drains
   bool stopping_ = false;
   std::thread thread_;  // last: starts after the state above exists
 };

@@ -62,7 +62,7 @@ double Quantile(std::vector<double> values, double q) {
 
 // null when nothing was counted: a KPI without data is unknown, not 0.
 template <typename N, typename D>
-Json Ratio(N numerator, D denominator) {
+Json KpiRatio(N numerator, D denominator) {
   return denominator > 0 ? Json(static_cast<double>(numerator) / static_cast<double>(denominator))
                          : Json(nullptr);
 }
@@ -98,7 +98,7 @@ Json SeverityKpi(const std::vector<const trust::LabelPair*>& pairs) {
   for (const auto& row : confusion)
     matrix.push_back(row);
   out["confusion"] = std::move(matrix);
-  out["accuracy"] = Ratio(correct, pairs.size());
+  out["accuracy"] = KpiRatio(correct, pairs.size());
   // Macro averages over the labels that occur (as actual or predicted): a label the agent never
   // predicts has precision 0, one that never occurs has recall 0.
   double precision_sum = 0, recall_sum = 0, f1_sum = 0;
@@ -118,9 +118,9 @@ Json SeverityKpi(const std::vector<const trust::LabelPair*>& pairs) {
     recall_sum += recall;
     f1_sum += precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0;
   }
-  out["macro_precision"] = Ratio(precision_sum, classes);
-  out["macro_recall"] = Ratio(recall_sum, classes);
-  out["macro_f1"] = Ratio(f1_sum, classes);
+  out["macro_precision"] = KpiRatio(precision_sum, classes);
+  out["macro_recall"] = KpiRatio(recall_sum, classes);
+  out["macro_f1"] = KpiRatio(f1_sum, classes);
   return out;
 }
 
@@ -131,11 +131,11 @@ Json ClassificationKpi(const std::vector<const trust::LabelPair*>& pairs) {
     const bool predicted = p->predicted == "TP", actual = p->actual == "TP";
     (predicted ? (actual ? tp : fp) : (actual ? fn : tn)) += 1;
   }
-  Json precision = Ratio(tp, tp + fp), tpr = Ratio(tp, tp + fn);
+  Json precision = KpiRatio(tp, tp + fp), tpr = KpiRatio(tp, tp + fn);
   return {{"n", pairs.size()},
           {"counts", {{"tp", tp}, {"fp", fp}, {"tn", tn}, {"fn", fn}}},
           {"tpr", tpr},
-          {"fpr", Ratio(fp, fp + tn)},
+          {"fpr", KpiRatio(fp, fp + tn)},
           {"precision", precision},
           {"f1", F1(precision, tpr)}};
 }
@@ -181,13 +181,13 @@ Json Card(const std::string& agent, const std::string& workflow, std::int64_t fr
       {"false_positive_load",
        {{"n", escalated},
         {"count", escalated > 0 ? Json(escalated_fp) : Json(nullptr)},
-        {"share", Ratio(escalated_fp, escalated)}}},
+        {"share", KpiRatio(escalated_fp, escalated)}}},
       {"severity", SeverityKpi(priorities)},
       {"classification", ClassificationKpi(classifications)},
       {"escalation",
        {{"n", escalation_n},
-        {"precision", Ratio(both, flagged)},
-        {"recall", Ratio(both, needed)},
+        {"precision", KpiRatio(both, flagged)},
+        {"recall", KpiRatio(both, needed)},
         {"time_to_resolve", Durations(resolve)}}},
   };
 }

@@ -20,10 +20,6 @@ constexpr std::array<std::pair<EvidenceKind, std::string_view>, 7> kKindNames = 
     {EvidenceKind::kDisputeResolution, "dispute_resolution"},
 }};
 
-Status FieldError(const std::string& path, const std::string& what) {
-  return InvalidArgument(path + ": " + what, {{"field", path}});
-}
-
 std::string Join(std::string_view prefix, std::string_view name) {
   return prefix.empty() ? std::string(name) : std::string(prefix) + "." + std::string(name);
 }

@@ -9,7 +9,7 @@
 namespace pactum::cedar::ext {
 namespace {
 
-constexpr std::string_view kType = "decimal";
+constexpr std::string_view kDecimalType = "decimal";
 constexpr std::uint64_t kScale = 10000;  // 10^kFractionDigits
 
 }  // namespace
@@ -24,18 +24,18 @@ Result<Decimal> Decimal::Parse(std::string_view text) {
   }
   const std::string_view integer = text.substr(integer_begin, pos - integer_begin);
   if (integer.empty() || pos == text.size() || text[pos] != '.') {
-    return InvalidLiteral(kType, text, "expected an optional '-', digits, '.', then digits");
+    return InvalidLiteral(kDecimalType, text, "expected an optional '-', digits, '.', then digits");
   }
   const std::string_view fraction = text.substr(pos + 1);
-  if (fraction.empty()) return InvalidLiteral(kType, text, "expected digits after the '.'");
+  if (fraction.empty()) return InvalidLiteral(kDecimalType, text, "expected digits after the '.'");
   for (std::size_t i = 0; i < fraction.size(); ++i) {
     if (!IsAsciiDigit(fraction[i])) {
-      return InvalidLiteral(kType, text,
+      return InvalidLiteral(kDecimalType, text,
                             fmt::format("unexpected character at position {}", pos + 1 + i));
     }
   }
   if (fraction.size() > static_cast<std::size_t>(kFractionDigits)) {
-    return InvalidLiteral(kType, text,
+    return InvalidLiteral(kDecimalType, text,
                           fmt::format("{} digits after the '.', at most {} are allowed",
                                       fraction.size(), kFractionDigits));
   }
@@ -46,7 +46,7 @@ Result<Decimal> Decimal::Parse(std::string_view text) {
   for (char c : integer) {
     whole = whole * 10 + static_cast<std::uint64_t>(c - '0');
     if (whole > limit / kScale) {
-      return InvalidLiteral(kType, text, "overflows the 64-bit decimal range");
+      return InvalidLiteral(kDecimalType, text, "overflows the 64-bit decimal range");
     }
   }
   std::uint64_t part = 0;
@@ -54,7 +54,8 @@ Result<Decimal> Decimal::Parse(std::string_view text) {
     part = part * 10 + (i < fraction.size() ? static_cast<std::uint64_t>(fraction[i] - '0') : 0);
   }
   const std::uint64_t magnitude = whole * kScale + part;
-  if (magnitude > limit) return InvalidLiteral(kType, text, "overflows the 64-bit decimal range");
+  if (magnitude > limit)
+    return InvalidLiteral(kDecimalType, text, "overflows the 64-bit decimal range");
   return Decimal(WithSign(negative, magnitude));
 }
 

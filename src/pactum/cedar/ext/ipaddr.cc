@@ -11,7 +11,7 @@
 namespace pactum::cedar::ext {
 namespace {
 
-constexpr std::string_view kType = "ip address";
+constexpr std::string_view kIpAddrType = "ip address";
 __extension__ typedef unsigned __int128 Uint128;
 
 constexpr int kV4Bits = 32;
@@ -44,12 +44,12 @@ Result<std::uint32_t> ParseV4(std::string_view text, std::string_view address) {
   for (int octet = 0; octet < 4; ++octet) {
     const std::size_t dot = octet < 3 ? address.find('.', begin) : address.size();
     if (dot == std::string_view::npos) {
-      return InvalidLiteral(kType, text, "an IPv4 address has four octets");
+      return InvalidLiteral(kIpAddrType, text, "an IPv4 address has four octets");
     }
     const std::string_view field = address.substr(begin, dot - begin);
     const int number = ParseDecimalField(field, 3);
     if (number < 0 || number > 255) {
-      return InvalidLiteral(kType, text,
+      return InvalidLiteral(kIpAddrType, text,
                             fmt::format("octet {} {} is not a decimal number from 0 to 255 "
                                         "without leading zeros",
                                         octet + 1, Quoted(field)));
@@ -69,23 +69,25 @@ Status ParseV6Groups(std::string_view text, std::string_view part,
     const std::size_t colon = std::min(part.find(':', begin), part.size());
     const std::string_view field = part.substr(begin, colon - begin);
     if (count == kV6Groups) {
-      return InvalidLiteral(kType, text, "an IPv6 address has at most 8 groups");
+      return InvalidLiteral(kIpAddrType, text, "an IPv6 address has at most 8 groups");
     }
     if (field.find('.') != std::string_view::npos) {
-      return InvalidLiteral(kType, text, "IPv4 embedded in IPv6 is not accepted; write it in hex");
+      return InvalidLiteral(kIpAddrType, text,
+                            "IPv4 embedded in IPv6 is not accepted; write it in hex");
     }
     unsigned value = 0;
     for (char c : field) {
       const int digit = HexValue(c);
       if (digit < 0) {
-        return InvalidLiteral(kType, text,
+        return InvalidLiteral(kIpAddrType, text,
                               fmt::format("IPv6 group {} is not hexadecimal", Quoted(field)));
       }
       value = value * 16 + static_cast<unsigned>(digit);
     }
     if (field.empty() || field.size() > 4) {
       return InvalidLiteral(
-          kType, text, fmt::format("IPv6 group {} must have 1 to 4 hex digits", Quoted(field)));
+          kIpAddrType, text,
+          fmt::format("IPv6 group {} must have 1 to 4 hex digits", Quoted(field)));
     }
     groups[static_cast<std::size_t>(count++)] = static_cast<std::uint16_t>(value);
     if (colon == part.size()) return Status::Ok();
@@ -102,17 +104,18 @@ Result<Uint128> ParseV6(std::string_view text, std::string_view address) {
   if (gap == std::string_view::npos) {
     PACTUM_TRY(ParseV6Groups(text, address, head, head_count));
     if (head_count != kV6Groups) {
-      return InvalidLiteral(kType, text, "an IPv6 address without \"::\" has exactly 8 groups");
+      return InvalidLiteral(kIpAddrType, text,
+                            "an IPv6 address without \"::\" has exactly 8 groups");
     }
   } else {
     const std::string_view after = address.substr(gap + 2);
     if (after.find("::") != std::string_view::npos) {
-      return InvalidLiteral(kType, text, "\"::\" may appear only once");
+      return InvalidLiteral(kIpAddrType, text, "\"::\" may appear only once");
     }
     PACTUM_TRY(ParseV6Groups(text, address.substr(0, gap), head, head_count));
     PACTUM_TRY(ParseV6Groups(text, after, tail, tail_count));
     if (head_count + tail_count >= kV6Groups) {
-      return InvalidLiteral(kType, text, "\"::\" must stand for at least one zero group");
+      return InvalidLiteral(kIpAddrType, text, "\"::\" must stand for at least one zero group");
     }
   }
   Uint128 value = 0;
@@ -151,11 +154,11 @@ Result<IpAddr> IpAddr::Parse(std::string_view text) {
   if (slash != std::string_view::npos) {
     const std::string_view field = text.substr(slash + 1);
     if (field.find('/') != std::string_view::npos) {
-      return InvalidLiteral(kType, text, "more than one '/'");
+      return InvalidLiteral(kIpAddrType, text, "more than one '/'");
     }
     prefix = ParseDecimalField(field, v6 ? 3 : 2);
     if (prefix < 0 || prefix > max_prefix) {
-      return InvalidLiteral(kType, text,
+      return InvalidLiteral(kIpAddrType, text,
                             fmt::format("prefix length {} is not a decimal number from 0 to {} "
                                         "without leading zeros",
                                         Quoted(field), max_prefix));
