@@ -1,7 +1,7 @@
 // The log's budgets (issue 4): durable appends/s with 1, 8 and 64 concurrent appenders;
 // inclusion and consistency proof time at 1M leaves; stored bytes per leaf.
 //
-//   ledger_bench [--leaves N] [--seconds S] [--repetitions R] [--dir D]
+//   ledger_bench [--leaves N] [--seconds S] [--repetitions R] [--dir D] [--appenders A,B,...]
 //
 // Throughput runs use a fresh log each; the proof log of N leaves is built once in D (kept,
 // so later runs reuse it) or in a temporary folder. Prints medians of R repetitions. Flags of
@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -101,6 +102,7 @@ int main(int argc, char** argv) {
   double seconds = 3;
   int repetitions = 3;
   fs::path proof_dir;
+  std::vector<int> appender_counts = {1, 8, 64};
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -118,9 +120,15 @@ int main(int argc, char** argv) {
       repetitions = std::stoi(value());
     } else if (arg == "--dir") {
       proof_dir = value();
+    } else if (arg == "--appenders") {
+      appender_counts.clear();
+      std::stringstream list(value());
+      for (std::string n; std::getline(list, n, ',');)
+        appender_counts.push_back(std::stoi(n));
     } else if (arg.rfind("--benchmark_", 0) != 0) {
       std::fprintf(stderr,
-                   "usage: ledger_bench [--leaves N] [--seconds S] [--repetitions R] [--dir D]\n");
+                   "usage: ledger_bench [--leaves N] [--seconds S] [--repetitions R] [--dir D] "
+                   "[--appenders A,B,...]\n");
       return 2;
     }
   }
@@ -130,7 +138,7 @@ int main(int argc, char** argv) {
   if (proof_dir.empty()) proof_dir = scratch / "proofs";
 
   std::printf("durable appends/s (median of %d runs of %.1f s)\n", repetitions, seconds);
-  for (int appenders : {1, 8, 64}) {
+  for (int appenders : appender_counts) {
     std::vector<double> runs;
     for (int r = 0; r < repetitions; ++r)
       runs.push_back(Throughput(scratch / "throughput", appenders, seconds));

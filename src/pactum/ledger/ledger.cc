@@ -18,6 +18,9 @@ namespace {
 // Leaves taken into one transaction at most (a larger batch commits alone); bounds a commit's
 // memory and latency.
 constexpr std::size_t kMaxBatch = 8192;
+// Batches (callers) answered on the sequencer itself when the answerer is idle; more go to the
+// answerer. Waking one caller costs about as much as handing it to another thread.
+constexpr std::size_t kAnswerInline = 2;
 
 Result<Hash> HashFromBlob(std::string_view blob, const std::string& what) {
   Hash hash{};
@@ -193,6 +196,7 @@ Ledger::Ledger(store::Store& store, Options options, std::string origin, LogKeys
       damaged_(std::move(damaged)),
       keys_(std::move(keys)),
       range_(std::move(range)) {
+  answerer_ = std::thread([this] { RunAnswerer(); });
   sequencer_ = std::thread([this] { RunSequencer(); });
 }
 
@@ -202,7 +206,8 @@ Ledger::~Ledger() {
     stopping_ = true;
   }
   work_.notify_all();
-  sequencer_.join();
+  sequencer_.join();  // commits what is queued, then tells the answerer it is done
+  answerer_.join();
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(store::Store& store, Options options) {
@@ -300,7 +305,7 @@ void Ledger::RunSequencer() {
     {
       std::unique_lock lock(mu_);
       work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, with nothing left to commit
+      if (queue_.empty()) break;  // stopping, with nothing left to commit
       // Whole batches, so that each commits in one transaction; one larger than the limit
       // commits alone.
       std::size_t leaves = 0;
@@ -323,10 +328,48 @@ void Ledger::RunSequencer() {
         if (b->status.ok()) b->status = status;
       }
     }
-    for (auto& b : taken)
-      b->Answer();
+    // A few callers are answered here: handing them over would cost more than waking them.
+    // Many are handed to the answerer, unless it still has earlier batches to answer.
+    bool inline_answer = false, wake = false;
+    {
+      std::lock_guard lock(answers_mu_);
+      inline_answer = taken.size() <= kAnswerInline && answers_.empty() && !answering_;
+      if (!inline_answer) {
+        wake = answers_.empty();
+        for (auto& b : taken)
+          answers_.push_back(std::move(b));
+      }
+    }
+    if (inline_answer) {
+      for (auto& b : taken)
+        b->Answer();
+    }
+    if (wake) answers_ready_.notify_one();
     taken.clear();
     appends.clear();
+  }
+  {
+    std::lock_guard lock(answers_mu_);
+    sequencer_done_ = true;
+  }
+  answers_ready_.notify_one();
+}
+
+void Ledger::RunAnswerer() {
+  std::deque<std::unique_ptr<PendingBatch>> ready;
+  for (;;) {
+    {
+      std::unique_lock lock(answers_mu_);
+      answers_ready_.wait(lock, [&] { return sequencer_done_ || !answers_.empty(); });
+      if (answers_.empty()) return;  // the sequencer is done and every batch is answered
+      ready.swap(answers_);
+      answering_ = true;
+    }
+    for (auto& b : ready)
+      b->Answer();
+    ready.clear();
+    std::lock_guard lock(answers_mu_);
+    answering_ = false;
   }
 }
 

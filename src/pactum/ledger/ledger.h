@@ -4,7 +4,9 @@
 // UTC); it is hashed as RFC 6962 prescribes. Append returns only once its leaf is committed
 // to disk. Concurrent appends are sequenced by one writer thread that takes every pending
 // append into one transaction (group commit), so they share one fsync. Enqueue hands leaves to
-// that thread without waiting, so one caller can have many batches in flight.
+// that thread without waiting, so one caller can have many batches in flight. When a commit
+// has many callers, they are answered by a second thread, in commit order, so that waking them
+// (a system call each) overlaps the next commit instead of delaying it.
 //
 // Each transaction stores its leaves and the hashes of every complete subtree they complete,
 // so a proof costs O(log n) reads and the in-memory compact range is recovered at open from
@@ -132,11 +134,12 @@ class Ledger {
 
   // Queues the leaves as AppendBatch does and returns at once: the leaf data (canonical JSON,
   // hash) is written by the sequencer thread. `on_durable` gets the receipts (or the error) once
-  // the leaves are committed; it runs on the sequencer thread, so it must be quick and must not
-  // wait for the log (every later commit waits for it). A leaf without type or tenant, or a
-  // damaged or closing log, is answered on the caller's thread before Enqueue returns; a leaf
-  // with no canonical form (NaN, invalid UTF-8) fails its own batch only. Every queued batch is
-  // answered, also when the ledger is destroyed with batches still queued (they commit first).
+  // the leaves are committed, in commit order, on the sequencer or the log's answer thread, so
+  // it must be quick and must not wait for the log (later commits and answers wait for it). A leaf
+  // without type or tenant, or a damaged or closing log, is answered on the caller's thread before
+  // Enqueue returns; a leaf with no canonical form (NaN, invalid UTF-8) fails its own batch only.
+  // Every queued batch is answered, also when the ledger is destroyed with batches still queued
+  // (they commit first).
   using OnDurable = std::function<void(Result<std::vector<Receipt>>)>;
   void Enqueue(std::vector<LeafEntry> entries, OnDurable on_durable);
   // The same, answered through a future.
@@ -199,6 +202,8 @@ class Ledger {
   // Queues the batch for the sequencer; a batch it rejects is answered at once.
   void Queue(std::unique_ptr<PendingBatch> batch);
   void RunSequencer();
+  // Answers committed batches, in commit order, until the sequencer has stopped.
+  void RunAnswerer();
   Status CommitBatch(std::vector<PendingAppend*>& batch);
   Result<SignedCheckpoint> SignAndRecord(std::uint64_t size, const merkle::Hash& root);
   Result<std::uint64_t> CheckSize(std::optional<std::uint64_t> size) const;
@@ -220,6 +225,15 @@ class Ledger {
   bool stopping_ = false;
   merkle::CompactRange range_;
   UpperLevels upper_;
+
+  // Committed (or failed) batches waiting to be answered.
+  std::mutex answers_mu_;
+  std::condition_variable answers_ready_;
+  std::deque<std::unique_ptr<PendingBatch>> answers_;
+  bool answering_ = false;  // the answerer is answering batches taken off answers_
+  bool sequencer_done_ = false;
+
+  std::thread answerer_;
   std::thread sequencer_;
 };
 
