@@ -151,11 +151,15 @@ TEST_F(WebhookStoreTest, ConsecutiveFailuresDisableAndEnablingResumes) {
   ASSERT_TRUE(w.disabled_reason.has_value());
   EXPECT_NE(w.disabled_reason->find("3 consecutive"), std::string::npos) << *w.disabled_reason;
   EXPECT_TRUE(Due(1000).empty());
-  // Disabled: new events are not queued for it; what was pending stays.
+  // Disabled: what was pending stays, and new events queue behind it, untried (newest first).
   AddEvent(2, "t1", "score.changed");
-  ASSERT_EQ(Deliveries("a").size(), 1u);
+  ASSERT_EQ(Deliveries("a").size(), 2u);
+  EXPECT_EQ(Deliveries("a")[1].status, "pending");
+  EXPECT_EQ(Deliveries("a")[1].attempts, 3);
+  EXPECT_EQ(Deliveries("a")[0].event_index, 2u);
   EXPECT_EQ(Deliveries("a")[0].status, "pending");
-  EXPECT_EQ(Deliveries("a")[0].attempts, 3);
+  EXPECT_EQ(Deliveries("a")[0].attempts, 0);
+  EXPECT_TRUE(Due(1000).empty());
   bool found = false;
   ASSERT_TRUE(store_
                   ->Write([&](Connection& db) -> Status {
@@ -177,8 +181,14 @@ TEST_F(WebhookStoreTest, ConsecutiveFailuresDisableAndEnablingResumes) {
   EXPECT_FALSE(w.disabled_reason.has_value());
   ASSERT_EQ(Due(5).size(), 1u);  // due at once, whatever its backoff said
   Deliver("a", 1);
+  EXPECT_EQ(Deliveries("a")[1].status, "delivered");
+  EXPECT_EQ(Deliveries("a")[1].attempts, 4);
+  // Then the event committed while it was disabled.
+  auto due = Due(5);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].event.log_index, 2u);
+  Deliver("a", 2);
   EXPECT_EQ(Deliveries("a")[0].status, "delivered");
-  EXPECT_EQ(Deliveries("a")[0].attempts, 4);
 }
 
 TEST_F(WebhookStoreTest, ADeliveryIsGivenUpAfterItsAttemptsAndGoneDisablesAtOnce) {

@@ -198,6 +198,21 @@ CREATE TRIGGER events_to_webhooks AFTER INSERT ON events BEGIN
            substr(NEW.type, 1, length(f.value) - 1) = substr(f.value, 1, length(f.value) - 1)));
 END;
 )sql"},
+      {5, "webhook deliveries queue while a subscription is disabled", R"sql(
+-- A disabled subscription keeps its queue: events committed meanwhile wait, pending, and go out
+-- oldest first once it is enabled again, so a receiver's outage loses nothing. (The dispatcher
+-- only takes the heads of enabled subscriptions; removing a subscription drops its queue.)
+DROP TRIGGER events_to_webhooks;
+CREATE TRIGGER events_to_webhooks AFTER INSERT ON events BEGIN
+  INSERT INTO webhook_deliveries (webhook_id, event_index, next_attempt_at)
+  SELECT w.id, NEW.log_index, NEW.time FROM webhooks w
+  WHERE w.tenant_id = NEW.tenant_id AND EXISTS (
+    SELECT 1 FROM json_each(w.event_types) f
+    WHERE f.value = '*' OR f.value = NEW.type OR
+          (substr(f.value, -2) = '.*' AND
+           substr(NEW.type, 1, length(f.value) - 1) = substr(f.value, 1, length(f.value) - 1)));
+END;
+)sql"},
   };
   return kMigrations;
 }
