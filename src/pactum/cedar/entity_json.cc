@@ -572,24 +572,55 @@ class Reader {
     return u;
   }
 
+  // The form nearly every uid has, {"type": "T", "id": "I"} (either order), read without the
+  // general machinery. False for anything else, malformed input included, with the cursor
+  // anywhere: the caller rewinds and takes the general path, which finds the error.
+  bool PlainUid(EntityUid* uid) {
+    if (!c_.Consume('{')) return false;
+    bool has_type = false, has_id = false;
+    for (int member = 0; member < 2; ++member) {
+      if (member == 1 && !c_.Consume(',')) return false;
+      std::string_view key;
+      if (!c_.String(&key).ok() || !c_.Consume(':')) return false;
+      std::string* field = nullptr;
+      if (key == "type" && !has_type) {
+        field = &uid->type;
+        has_type = true;
+      } else if (key == "id" && !has_id) {
+        field = &uid->id;
+        has_id = true;
+      } else {
+        return false;
+      }
+      std::string_view value;
+      if (c_.Peek() != '"' || !c_.String(&value).ok()) return false;
+      field->assign(value);  // now: the next String may reuse the cursor's escape buffer
+    }
+    return c_.Consume('}');
+  }
+
   // A uid as Entities::FromJson (no schema) or NormalizeEntities (with one) reads it; errors
   // carry no context, the caller adds it. The cursor ends after the value.
   Result<EntityUid> ReadUid() {
     const std::size_t start = c_.Here();
-    UidFields inner;
-    bool has_entity = false;
-    PACTUM_ASSIGN_OR_RETURN(UidFields outer, ReadUidFields(&inner, &has_entity));
-    const std::size_t end = c_.pos();
-    UidFields* body = outer.object && has_entity && outer.size == 1 ? &inner : &outer;
-    const bool shape_ok =
-        body->object && body->type && body->id && (schema_ == nullptr || body->size == 2);
-    if (!shape_ok) {
-      if (schema_) return InvalidArgument("expected an entity uid {\"type\": ..., \"id\": ...}");
-      Result<Json> json = ParseJson(c_.text().substr(start, end - start));
-      return InvalidArgument("entity uid must be {\"type\": string, \"id\": string}, got " +
-                             (json.ok() ? json->dump() : std::string("malformed JSON")));
+    EntityUid uid;
+    if (!PlainUid(&uid)) {
+      c_.Seek(start);
+      UidFields inner;
+      bool has_entity = false;
+      PACTUM_ASSIGN_OR_RETURN(UidFields outer, ReadUidFields(&inner, &has_entity));
+      const std::size_t end = c_.pos();
+      UidFields* body = outer.object && has_entity && outer.size == 1 ? &inner : &outer;
+      const bool shape_ok =
+          body->object && body->type && body->id && (schema_ == nullptr || body->size == 2);
+      if (!shape_ok) {
+        if (schema_) return InvalidArgument("expected an entity uid {\"type\": ..., \"id\": ...}");
+        Result<Json> json = ParseJson(c_.text().substr(start, end - start));
+        return InvalidArgument("entity uid must be {\"type\": string, \"id\": string}, got " +
+                               (json.ok() ? json->dump() : std::string("malformed JSON")));
+      }
+      uid = EntityUid{std::move(*body->type), std::move(*body->id)};
     }
-    EntityUid uid{std::move(*body->type), std::move(*body->id)};
     if (!KnownType(uid.type) && !schema::IsPath(uid.type)) {
       if (schema_) return InvalidArgument("invalid entity type name `" + uid.type + "`");
       // The policy parser is the judge without a schema (it admits, e.g., spaces around `::`).

@@ -442,7 +442,6 @@ Status ValidateRequest(const Schema& schema, const Json& principal, const Json& 
 Status ValidateRequestScope(const Schema& schema, const Json& principal, const Json& action,
                             const Json& resource) {
   PACTUM_ASSIGN_OR_RETURN(const Action* declared, FindDeclaredAction(schema, action));
-  const std::string action_name = declared->uid.type + "::\"" + declared->uid.id + "\"";
   Checker checker(schema);
   struct Slot {
     const char* role;
@@ -454,7 +453,8 @@ Status ValidateRequestScope(const Schema& schema, const Json& principal, const J
     PACTUM_ASSIGN_OR_RETURN(Uid uid, ParseUid(slot.json, slot.role));
     if (!slot.allowed.count(uid.type)) {
       return InvalidArgument(std::string(slot.role) + " type " + uid.type +
-                             " is not valid for action " + action_name);
+                             " is not valid for action " + declared->uid.type + "::\"" +
+                             declared->uid.id + "\"");
     }
     PACTUM_TRY(checker.CheckEnumId(uid, slot.role));
   }
