@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 namespace pactum::testing {
-namespace {
 
 std::string ReadAll(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -27,6 +26,12 @@ std::string ReadAll(const std::filesystem::path& p) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+void WriteAll(const std::filesystem::path& p, std::string_view text) {
+  std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
+}
+
+namespace {
 
 size_t WriteBody(char* data, size_t size, size_t n, void* user) {
   static_cast<std::string*>(user)->append(data, size * n);

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <sys/types.h>
@@ -79,6 +80,10 @@ class ServerProcess {
   std::string bootstrap_key_;
   std::filesystem::path log_file_;
 };
+
+// The file's bytes ("" when it cannot be read), and the file replaced by `text`.
+std::string ReadAll(const std::filesystem::path& path);
+void WriteAll(const std::filesystem::path& path, std::string_view text);
 
 // Starts the pactum binary with `args`, its stdout and stderr written to the given files; returns
 // the child's pid (the caller waits for it).

@@ -2,7 +2,6 @@
 // offline `pactum verify`, tamper detection, and a crash test that SIGKILLs an appending
 // process again and again.
 #include <csignal>
-#include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
@@ -24,17 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
 std::string Pactum(const std::vector<std::string>& args, int expected_exit = 0) {
   std::string out, err;
   const int code = RunPactum(args, &out, &err);
@@ -49,7 +37,7 @@ std::string Pactum(const std::vector<std::string>& args, int expected_exit = 0) 
 int VerifyWithBinary(const fs::path& dir, const std::string& artifact, const fs::path& keys,
                      std::string* said) {
   const fs::path file = dir / "artifact";
-  WriteFile(file, artifact);
+  WriteAll(file, artifact);
   std::string out, err;
   const int code = RunPactum({"verify", file.string(), "--key", keys.string()}, &out, &err);
   *said = out + err;
@@ -65,7 +53,7 @@ class LogTest : public ::testing::Test {
     Pactum({"log", "append-loop", "--data", data().string(), "--threads", "1", "--count",
             std::to_string(count), "--tenant", tenant});
   }
-  void SaveKeys() { WriteFile(keys(), Pactum({"log", "public-key", "--data", data().string()})); }
+  void SaveKeys() { WriteAll(keys(), Pactum({"log", "public-key", "--data", data().string()})); }
 
   TempDir dir_;
 };
@@ -173,7 +161,7 @@ TEST_F(LogTest, CliProofsVerifyOfflineAndBadOnesAreRejected) {
   const fs::path other_keys = dir_.path() / "other-keys.txt";
   {
     TempDir other;
-    WriteFile(other_keys, Pactum({"log", "public-key", "--data", (other.path() / "d").string()}));
+    WriteAll(other_keys, Pactum({"log", "public-key", "--data", (other.path() / "d").string()}));
   }
   EXPECT_EQ(VerifyWithBinary(dir_.path(), proof.dump(), other_keys, &said), 1) << said;
   EXPECT_EQ(VerifyWithBinary(dir_.path(), checkpoint, other_keys, &said), 1) << said;
@@ -198,7 +186,7 @@ TEST_F(LogTest, RotatedKeyKeepsOldCheckpointsVerifiable) {
   EXPECT_EQ(Pactum({"log", "verify", "--data", data().string()}).find("log verified: 5 leaves"),
             0u);
   // The key file holds no secret, and the private key is the owner's alone.
-  EXPECT_EQ(ReadFile(keys()).find("PRIVATE"), std::string::npos);
+  EXPECT_EQ(ReadAll(keys()).find("PRIVATE"), std::string::npos);
   EXPECT_EQ(fs::status(data() / "log-key.pem").permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
 }
@@ -265,7 +253,7 @@ TEST_F(LogTest, KillDashNineLosesNoAcknowledgedLeaf) {
     ASSERT_GT(pid, 0);
     // Kill it at a random moment once it is appending (some rounds only just after it starts).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (ReadFile(out).empty() && std::chrono::steady_clock::now() < deadline)
+    while (ReadAll(out).empty() && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     std::this_thread::sleep_for(
         std::chrono::microseconds(std::uniform_int_distribution<int>(0, 150'000)(random)));
@@ -273,7 +261,7 @@ TEST_F(LogTest, KillDashNineLosesNoAcknowledgedLeaf) {
     int status = 0;
     ::waitpid(pid, &status, 0);
     ASSERT_TRUE(WIFSIGNALED(status)) << "round " << round << ": the appender exited by itself";
-    const auto this_round = Acknowledged(ReadFile(out));
+    const auto this_round = Acknowledged(ReadAll(out));
     ASSERT_FALSE(this_round.empty()) << "round " << round;
     for (const auto& [index, hash] : this_round) {
       ASSERT_FALSE(acked.contains(index)) << "index " << index << " acknowledged twice";

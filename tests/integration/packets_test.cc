@@ -4,7 +4,6 @@
 // page renders in headless Chromium and holds every section.
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -46,17 +45,6 @@ constexpr const char* kSections[] = {"identity",    "pacts",     "controls",
                                      "scores",      "scorecard", "consequences",
                                      "escalations", "freshness", "log"};
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
-
 class PacketsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -93,7 +81,7 @@ class PacketsTest : public ::testing::Test {
     auto d = c.Post("/v1/decide", decide.dump(), key_);
     ASSERT_EQ(d.status, 200) << d.body;
     ASSERT_EQ(d.json()["decision"], "escalate") << d.body;
-    WriteFile(keys(), Pactum({"log", "public-key", "--data", data().string()}));
+    WriteAll(keys(), Pactum({"log", "public-key", "--data", data().string()}));
   }
 
   fs::path data() const { return dir_.path() / "data"; }
@@ -109,7 +97,7 @@ class PacketsTest : public ::testing::Test {
   Json MakePacket() {
     Pactum({"packet", "--agent", "tri-1", "--workflow", "alert_triage", "--out", out().string(),
             "--server", server_->url(), "--key", key_});
-    return Json::parse(ReadFile(out() / "packet.json"));
+    return Json::parse(ReadAll(out() / "packet.json"));
   }
   // `pactum verify`: the exit code; `message` gets what it printed.
   int Verify(const fs::path& file, const fs::path& key_file, std::string* message) {
@@ -124,7 +112,7 @@ class PacketsTest : public ::testing::Test {
   // The statement signed again with the server's own key, as a forger holding it could not
   // avoid: only the checks past the signature can catch what was changed.
   Json Resign(const Json& statement) {
-    auto key = crypto::Ed25519PrivateKey::FromPem(ReadFile(data() / "log-key.pem"));
+    auto key = crypto::Ed25519PrivateKey::FromPem(ReadAll(data() / "log-key.pem"));
     EXPECT_TRUE(key.ok()) << key.status().message();
     crypto::DsseEnvelope envelope;
     envelope.payload = statement.dump();
@@ -219,14 +207,14 @@ TEST_F(PacketsTest, ATamperedPacketIsRejectedWithTheReason) {
   payload[at] = 'A';
   Json changed = envelope;
   changed["payload"] = Base64Encode(payload);
-  WriteFile(dir_.path() / "changed.json", changed.dump());
+  WriteAll(dir_.path() / "changed.json", changed.dump());
   EXPECT_EQ(Verify(dir_.path() / "changed.json", keys(), &message), 1);
   EXPECT_NE(message.find("signature"), std::string::npos) << message;
 
   // Another key.
   auto other = crypto::Ed25519PrivateKey::Generate();
   ASSERT_TRUE(other.ok());
-  WriteFile(dir_.path() / "other.pem", *other->public_key().ToPem());
+  WriteAll(dir_.path() / "other.pem", *other->public_key().ToPem());
   EXPECT_EQ(Verify(out() / "packet.json", dir_.path() / "other.pem", &message), 1);
   EXPECT_NE(message.find("signature"), std::string::npos) << message;
 
@@ -236,7 +224,7 @@ TEST_F(PacketsTest, ATamperedPacketIsRejectedWithTheReason) {
   ASSERT_GE(proofs.size(), 2u);
   proofs[0]["index"] = proofs[1]["index"];
   proofs[0]["proof"] = proofs[1]["proof"];
-  WriteFile(dir_.path() / "swapped.json", Resign(statement).dump());
+  WriteAll(dir_.path() / "swapped.json", Resign(statement).dump());
   EXPECT_EQ(Verify(dir_.path() / "swapped.json", keys(), &message), 1);
   EXPECT_NE(message.find("log.proofs[0] (agent.version"), std::string::npos) << message;
 
@@ -245,7 +233,7 @@ TEST_F(PacketsTest, ATamperedPacketIsRejectedWithTheReason) {
   std::string leaf = statement["predicate"]["log"]["proofs"][1]["leaf"];
   leaf[leaf.find("triage")] = 'T';
   statement["predicate"]["log"]["proofs"][1]["leaf"] = leaf;
-  WriteFile(dir_.path() / "leaf.json", Resign(statement).dump());
+  WriteAll(dir_.path() / "leaf.json", Resign(statement).dump());
   EXPECT_EQ(Verify(dir_.path() / "leaf.json", keys(), &message), 1);
   EXPECT_NE(message.find("log.proofs[1] (pact.version"), std::string::npos) << message;
   EXPECT_NE(message.find("does not hash to leaf_hash"), std::string::npos) << message;
@@ -256,7 +244,7 @@ TEST_F(PacketsTest, ATamperedPacketIsRejectedWithTheReason) {
   const std::size_t size_line = note.find('\n') + 1;
   note[size_line] = note[size_line] == '9' ? '8' : '9';
   statement["predicate"]["log"]["checkpoint"] = note;
-  WriteFile(dir_.path() / "checkpoint.json", Resign(statement).dump());
+  WriteAll(dir_.path() / "checkpoint.json", Resign(statement).dump());
   EXPECT_EQ(Verify(dir_.path() / "checkpoint.json", keys(), &message), 1);
   EXPECT_NE(message.find("log: checkpoint"), std::string::npos) << message;
 
@@ -266,7 +254,7 @@ TEST_F(PacketsTest, ATamperedPacketIsRejectedWithTheReason) {
 
 TEST_F(PacketsTest, TheHtmlPageRendersInHeadlessChromiumWithEverySection) {
   MakePacket();
-  const std::string html = ReadFile(out() / "packet.html");
+  const std::string html = ReadAll(out() / "packet.html");
   // Self-contained: nothing is fetched.
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("http://"), std::string::npos);
@@ -283,7 +271,7 @@ TEST_F(PacketsTest, TheHtmlPageRendersInHeadlessChromiumWithEverySection) {
                            " --window-size=1280,3000 --screenshot=" + png.string() + " " + page +
                            " >/dev/null 2>&1";
   ASSERT_EQ(std::system(shot.c_str()), 0) << shot;
-  const std::string image = ReadFile(png);
+  const std::string image = ReadAll(png);
   ASSERT_GT(image.size(), 1000u);
   EXPECT_EQ(image.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
 
@@ -291,7 +279,7 @@ TEST_F(PacketsTest, TheHtmlPageRendersInHeadlessChromiumWithEverySection) {
   const std::string dump = "timeout 120 chromium" + flags + " --dump-dom " + page + " > " +
                            dom.string() + " 2>/dev/null";
   ASSERT_EQ(std::system(dump.c_str()), 0) << dump;
-  const std::string text = ReadFile(dom);
+  const std::string text = ReadAll(dom);
   for (const char* id : kSections)
     EXPECT_NE(text.find("<section id=\"" + std::string(id) + "\">"), std::string::npos)
         << "section " << id << " is missing from the rendered page";

@@ -14,10 +14,6 @@ using ::testing::HasSubstr;
 
 const fs::path kFixtures = fs::path(PACTUM_SOURCE_DIR) / "tests/pact/testdata";
 
-void Write(const fs::path& file, const std::string& text) {
-  std::ofstream(file, std::ios::binary) << text;
-}
-
 TEST(PactCliTest, LintOkPrintsNameVersionAndHash) {
   std::string out, err;
   std::string file = (kFixtures / "alert-triage.yaml").string();
@@ -35,10 +31,10 @@ TEST(PactCliTest, LintOkPrintsNameVersionAndHash) {
 TEST(PactCliTest, LintReportsEveryProblemAndExitsOne) {
   TempDir dir;
   fs::path bad = dir.path() / "bad.yaml";
-  Write(bad,
-        "pact: bad\nversion: 0\nworkflow: w\nagents: [a]\nowner: o\n"
-        "conditions:\n  - id: c\n    metric: classification.tpr\n    op: gte\n"
-        "    threshold: 1.5\n    windw: 7d\n");
+  WriteAll(bad,
+           "pact: bad\nversion: 0\nworkflow: w\nagents: [a]\nowner: o\n"
+           "conditions:\n  - id: c\n    metric: classification.tpr\n    op: gte\n"
+           "    threshold: 1.5\n    windw: 7d\n");
   std::string out, err;
   EXPECT_EQ(
       RunPactum({"pact", "lint", (kFixtures / "minimal.yaml").string(), bad.string()}, &out, &err),
@@ -67,7 +63,7 @@ TEST(PactCliTest, Diff) {
   std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   yaml.replace(yaml.find("threshold: 0.95"), 15, "threshold: 0.9");
   yaml.replace(yaml.find("version: 4"), 10, "version: 5");
-  Write(dir.path() / "v5.yaml", yaml);
+  WriteAll(dir.path() / "v5.yaml", yaml);
   std::string old_file = (dir.path() / "alert-triage.yaml").string();
   std::string new_file = (dir.path() / "v5.yaml").string();
 

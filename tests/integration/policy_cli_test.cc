@@ -1,5 +1,4 @@
 // `pactum policy check` through the real binary, on Cedar files written to a temp folder.
-#include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -45,7 +44,7 @@ class PolicyCliTest : public ::testing::Test {
  protected:
   fs::path Write(const std::string& name, const std::string& text) {
     fs::path file = dir_.path() / name;
-    std::ofstream(file, std::ios::binary) << text;
+    WriteAll(file, text);
     return file;
   }
 

@@ -1,7 +1,6 @@
 // The SOC workspace (examples/soc/) through the real binary: every pact lints, and the
 // trust-gated boundary rules of docs/SOC.md decide as documented under `pactum policy check`.
 #include <fstream>
-#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -18,13 +17,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 const fs::path kSoc = fs::path(PACTUM_SOURCE_DIR) / "examples" / "soc";
-
-std::string ReadText(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The trust an agent's principal carries (docs/DECIDE.md).
 struct Trust {
@@ -78,7 +70,7 @@ class SocWorkspaceTest : public ::testing::Test {
   // Whether the policy with this id in the file carries @escalate (Decide then sends an
   // allowed act to review instead of letting it run).
   static bool Escalates(const std::string& cedar_file, const std::string& policy_id) {
-    const std::string text = ReadText(kSoc / cedar_file);
+    const std::string text = ReadAll(kSoc / cedar_file);
     const std::size_t at = text.find("@id(\"" + policy_id + "\")");
     if (at == std::string::npos) return false;
     const std::size_t effect = std::min(text.find("permit", at), text.find("forbid", at));
