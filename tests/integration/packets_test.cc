@@ -11,6 +11,7 @@
 #include "pactum/crypto/dsse.h"
 #include "pactum/crypto/ed25519.h"
 
+#include "fixtures.h"
 #include "harness.h"
 
 namespace pactum::testing {
@@ -31,15 +32,7 @@ forbid(principal, action == Action::"isolate_host", resource)
 unless { principal.capability_lb >= 800 };
 )";
 
-constexpr const char* kPact = R"(pact: triage
-version: 1
-workflow: alert_triage
-agents: ["tri-*"]
-owner: soc-l1
-boundaries:
-  policies: triage.cedar
-autonomy: { unrated: autonomous }
-)";
+constexpr const char* kPact = fixtures::kTriagePact;
 
 constexpr const char* kSections[] = {"identity",    "pacts",     "controls",
                                      "scores",      "scorecard", "consequences",

@@ -8,6 +8,7 @@
 
 #include "pactum/base/clock.h"
 
+#include "fixtures.h"
 #include "harness.h"
 
 namespace pactum::testing {
@@ -24,15 +25,7 @@ permit(principal, action == Action::"disable_account", resource);
 
 // Unrated agents act on their own here, so containment is allowed at once unless a policy
 // escalates it.
-constexpr const char* kPact = R"(pact: triage
-version: 1
-workflow: alert_triage
-agents: ["tri-*"]
-owner: soc-l1
-boundaries:
-  policies: triage.cedar
-autonomy: { unrated: autonomous }
-)";
+constexpr const char* kPact = fixtures::kTriagePact;
 
 class ScorecardsTest : public ::testing::Test {
  protected:

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include "fixtures.h"
 #include "harness.h"
 
 namespace pactum::testing {
@@ -13,14 +14,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr const char* kPolicies = R"(@id("triage-may-classify")
-permit(principal, action == Action::"classify_alert", resource);
-)";
+constexpr const char* kPolicies = fixtures::kClassifyPolicies;
 
-constexpr const char* kSchema = R"(entity Agent;
-entity Alert;
-action classify_alert appliesTo { principal: Agent, resource: Alert };
-)";
+constexpr const char* kSchema = fixtures::kClassifySchema;
 
 std::string PactYaml(int version, double tpr_threshold) {
   return "pact: alert-triage\nversion: " + std::to_string(version) +

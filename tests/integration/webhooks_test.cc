@@ -13,6 +13,7 @@
 #include <signal.h>
 
 #include "../webhooks/receiver.h"
+#include "fixtures.h"
 #include "harness.h"
 
 namespace pactum::testing {
@@ -20,14 +21,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr const char* kPolicies = R"(@id("triage-may-classify")
-permit(principal, action == Action::"classify_alert", resource);
-)";
+constexpr const char* kPolicies = fixtures::kClassifyPolicies;
 
-constexpr const char* kSchema = R"(entity Agent;
-entity Alert;
-action classify_alert appliesTo { principal: Agent, resource: Alert };
-)";
+constexpr const char* kSchema = fixtures::kClassifySchema;
 
 std::string PactYaml(int version) {
   return "pact: alert-triage\nversion: " + std::to_string(version) +
