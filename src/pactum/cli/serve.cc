@@ -76,6 +76,10 @@ int Serve(const ServeFlags& flags) {
   std::cout.flush();
   spdlog::info("listening on {}", url);
   http.Run();
+  // The service's own threads (review waiters, the log's answers, webhook delivery) finish
+  // while the server's io context still exists: an answer they are sending holds a session,
+  // whose end is posted to that context.
+  service->reset();
   spdlog::info("stopped");
   return 0;
 }
