@@ -56,12 +56,6 @@ std::string Names(std::set<std::string> ids) {
   return out + "]";
 }
 
-// The entity store as Cedar's test harness loads it: schema-directed parsing of the entity
-// file, plus the schema's action entities; by the one-pass reader.
-Result<Entities> LoadEntities(const schema::Schema& schema, const std::string& entity_text) {
-  return EntityReader(schema).Read(entity_text);
-}
-
 // The one-pass reader must build what the document path builds (ParseJson, NormalizeEntities,
 // the action entities, Entities::FromJson): the same entities with the same attributes, tags
 // and ancestors. Returns what differs, or "".
@@ -87,8 +81,8 @@ std::string DiffFromDocumentPath(const schema::Schema& schema, const std::string
     const Entity* want = reference->Find(uid);
     Entities::Resolved got = read.Resolve(uid);
     if (got.entity() == nullptr) return uid.ToString() + " missing";
-    auto ancestors = [](std::span<const EntityUid> a) {
-      return std::vector<EntityUid>(a.begin(), a.end());
+    auto ancestors = [](std::span<const EntityUid> a) {  // a set, in no particular order
+      return std::set<EntityUid>(a.begin(), a.end());
     };
     if (Value::MakeRecord(want->attrs) != Value::MakeRecord(got.entity()->attrs) ||
         Value::MakeRecord(want->tags) != Value::MakeRecord(got.entity()->tags) ||
@@ -145,7 +139,10 @@ void RunTest(const fs::path& test_file, const fs::path& base, Tally& tally) {
   Authorizer indexed(*policies);
   Result<schema::Schema> schema = schema::ParseCedarSchema(*schema_text);
   if (!schema.ok()) return fail_all(test, "schema: " + schema.status().ToString());
-  Result<Entities> entities = LoadEntities(*schema, *entity_text);
+  // The entity store as Cedar's test harness loads it (schema-directed, plus the schema's action
+  // entities), by the one-pass reader.
+  const EntityReader reader(*schema);
+  Result<Entities> entities = reader.Read(*entity_text);
   if (!entities.ok()) return fail_all(test, "entities: " + entities.status().ToString());
   if (std::string diff = DiffFromDocumentPath(*schema, *entity_text, *entities); !diff.empty()) {
     return fail_all(test, "entities: the reader and the document path differ: " + diff);
@@ -157,6 +154,15 @@ void RunTest(const fs::path& test_file, const fs::path& base, Tally& tally) {
     Result<Request> request = LoadRequest(*schema, r);
     if (!request.ok()) {
       tally.Fail(where + ": request: " + request.status().ToString());
+      continue;
+    }
+    // The reader's request checks (what the benchmark's json path runs) agree.
+    Status scope = reader.CheckScope(request->principal, request->action, request->resource);
+    Status want_scope =
+        schema::ValidateRequestScope(*schema, r.at("principal"), r.at("action"), r.at("resource"));
+    if (scope.ToString() != want_scope.ToString()) {
+      tally.Fail(where + ": EntityReader::CheckScope says " + scope.ToString() +
+                 ", ValidateRequestScope " + want_scope.ToString());
       continue;
     }
     Response response = IsAuthorized(*policies, *request, *entities);

@@ -1,5 +1,6 @@
 #include "pactum/cedar/entity_json.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,7 +49,8 @@ std::string Describe(const Entities& store, const EntityUid& uid) {
   out += " tags ";
   out += Value::MakeRecord(r.entity()->tags).ToString();
   out += " ancestors";
-  for (const EntityUid& a : r.ancestors()) {
+  // A set, in no particular order.
+  for (const EntityUid& a : std::set<EntityUid>(r.ancestors().begin(), r.ancestors().end())) {
     out += ' ';
     out += a.ToString();
   }
@@ -275,6 +277,34 @@ TEST_F(EntityJsonTest, ContextIsTypedByTheAction) {
   EXPECT_EQ(plain.ReadContext("[]", {"Action", "x"}).status().message(),
             "context: expected an object");
   EXPECT_FALSE(plain.ReadContext("{} x", {"Action", "x"}).ok());
+}
+
+TEST_F(EntityJsonTest, ScopeChecksAgreeWithValidateRequestScope) {
+  EntityReader reader(schema_);
+  auto uid = [](const char* type, const char* id) { return EntityUid{type, id}; };
+  struct Case {
+    EntityUid principal, action, resource;
+  };
+  const Case cases[] = {
+      {uid("App::User", "a"), uid("App::Action", "view"), uid("App::Doc", "d")},      // ok
+      {uid("App::User", "a"), uid("App::Action", "view"), uid("App::Color", "red")},  // ok
+      {uid("App::User", "a"), uid("App::Action", "nope"), uid("App::Doc", "d")},      // undeclared
+      {uid("App::Doc", "d"), uid("App::Action", "view"), uid("App::Doc", "d")},    // bad principal
+      {uid("App::User", "a"), uid("App::Action", "view"), uid("App::User", "b")},  // bad resource
+      {uid("App::User", "a"), uid("App::Action", "view"), uid("App::Color", "blue")},  // not enum
+      {uid("App::User", "a"), uid("App::Action", "all"), uid("App::Doc", "d")},  // no appliesTo
+  };
+  auto json = [](const EntityUid& u) { return Json{{"type", u.type}, {"id", u.id}}; };
+  int failing = 0;
+  for (const Case& c : cases) {
+    Status got = reader.CheckScope(c.principal, c.action, c.resource);
+    Status want =
+        schema::ValidateRequestScope(schema_, json(c.principal), json(c.action), json(c.resource));
+    EXPECT_EQ(got.ToString(), want.ToString()) << c.action.ToString() << c.resource.ToString();
+    failing += !got.ok();
+  }
+  EXPECT_EQ(failing, 5);
+  EXPECT_TRUE(EntityReader().CheckScope(uid("X", "x"), uid("Action", "a"), uid("Y", "y")).ok());
 }
 
 }  // namespace

@@ -36,17 +36,20 @@ std::string_view CodeName(Code code) {
   return "unknown";
 }
 
+void Status::Deleter::operator()(State* state) const {
+  delete state;
+}
+
 Status::Status(Code code, std::string message, Json details) {
   if (code == Code::kOk) return;
   if (!details.is_object()) details = Json::object();
-  state_ = std::make_unique<State>(State{code, std::move(message), std::move(details)});
+  state_.reset(new State{code, std::move(message), std::move(details)});
 }
 
-Status::Status(const Status& other)
-    : state_(other.state_ ? std::make_unique<State>(*other.state_) : nullptr) {}
+Status::Status(const Status& other) : state_(other.state_ ? new State(*other.state_) : nullptr) {}
 
 Status& Status::operator=(const Status& other) {
-  if (this != &other) state_ = other.state_ ? std::make_unique<State>(*other.state_) : nullptr;
+  if (this != &other) state_.reset(other.state_ ? new State(*other.state_) : nullptr);
   return *this;
 }
 

@@ -75,7 +75,11 @@ class [[nodiscard]] Status {
     std::string message;
     Json details;
   };
-  std::unique_ptr<State> state_;
+  // Out of line, so that destroying an OK status (most of them) is an inlined null test.
+  struct Deleter {
+    void operator()(State* state) const;
+  };
+  std::unique_ptr<State, Deleter> state_;
 };
 
 // Shorthands for the common codes.

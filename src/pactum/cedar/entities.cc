@@ -98,20 +98,30 @@ Result<Value> ValueFromJson(const Json& json, const std::string& where, int dept
 }
 
 Result<EntityUid> EntityUidFromJson(const Json& json) {
+  // One lookup per member: this runs three times per request.
   const Json* j = &json;
-  if (json.is_object() && json.size() == 1 && json.contains("__entity")) j = &json["__entity"];
-  if (!j->is_object() || !j->contains("type") || !j->contains("id") || !(*j)["type"].is_string() ||
-      !(*j)["id"].is_string()) {
+  if (json.is_object() && json.size() == 1) {
+    auto wrapped = json.find("__entity");
+    if (wrapped != json.end()) j = &*wrapped;
+  }
+  const std::string* type = nullptr;
+  const std::string* id = nullptr;
+  if (j->is_object()) {
+    auto t = j->find("type");
+    auto i = j->find("id");
+    if (t != j->end() && t->is_string()) type = &t->get_ref<const std::string&>();
+    if (i != j->end() && i->is_string()) id = &i->get_ref<const std::string&>();
+  }
+  if (type == nullptr || id == nullptr) {
     return InvalidArgument("entity uid must be {\"type\": string, \"id\": string}, got " +
                            json.dump());
   }
-  EntityUid uid{(*j)["type"].get<std::string>(), (*j)["id"].get<std::string>()};
   // The type must be a valid Cedar path. The policy parser is the judge (it admits, e.g., spaces
   // around `::`); a plain path needs no parse.
-  if (!schema::IsPath(uid.type) && !ParseEntityUid(uid.type + "::\"\"").ok()) {
-    return InvalidArgument("invalid entity type \"" + uid.type + "\"");
+  if (!schema::IsPath(*type) && !ParseEntityUid(*type + "::\"\"").ok()) {
+    return InvalidArgument("invalid entity type \"" + *type + "\"");
   }
-  return uid;
+  return EntityUid{*type, *id};
 }
 
 Result<Value> ContextFromJson(const Json& json) {
@@ -162,26 +172,23 @@ Result<Entities> Entities::FromEntities(std::vector<Entity> entities) {
 Status Entities::Builder::Add(Entity entity) {
   EntityUid uid = entity.uid;
   auto [it, inserted] =
-      store_.entries_.try_emplace(std::move(uid), Entry{std::move(entity), nullptr, {}, 0});
+      store_.entries_.try_emplace(std::move(uid), Entry{std::move(entity), {}, 0});
   if (!inserted) return InvalidArgument("duplicate entity " + it->first.ToString());
   return Status::Ok();
 }
 
-Entities Entities::Builder::Finish(std::span<const Entity> defaults,
-                                   std::shared_ptr<const void> owner) && {
+Entities Entities::Builder::Finish(std::shared_ptr<const Entities> base) && {
   Entities store = std::move(store_);
-  for (const Entity& e : defaults)
-    store.entries_.try_emplace(e.uid, Entry{Entity(), &e, {}, 0});
-  store.defaults_owner_ = std::move(owner);
-  // Transitive closure by a walk from each entity; parents outside the store end the walk. A
-  // walk marks the entries it reaches (no set per entity); parents outside the store may repeat
-  // and are deduplicated with the sort.
+  store.base_ = std::move(base);
+  // Transitive closure by a walk from each entity; parents outside the store end the walk (a
+  // parent in the base brings the base's ancestors of it). A walk marks the entries it reaches
+  // (no set per entity); parents outside the store may repeat and are deduplicated at the end.
   std::vector<const EntityUid*> pending;
   std::uint32_t walk = 0;
   for (auto& [uid, entry] : store.entries_) {
     ++walk;
     AncestorSet& ancestors = entry.ancestors;
-    for (const EntityUid& p : entry.Get().parents)
+    for (const EntityUid& p : entry.entity.parents)
       pending.push_back(&p);
     while (!pending.empty()) {
       const EntityUid* next = pending.back();
@@ -189,40 +196,67 @@ Entities Entities::Builder::Finish(std::span<const Entity> defaults,
       auto it = store.entries_.find(*next);
       if (it == store.entries_.end()) {
         ancestors.push_back(*next);
+        if (const Entry* in_base = store.base_ ? store.base_->Lookup(*next) : nullptr) {
+          ancestors.insert(ancestors.end(), in_base->ancestors.begin(), in_base->ancestors.end());
+        }
         continue;
       }
       if (it->second.walk == walk) continue;
       it->second.walk = walk;
       ancestors.push_back(*next);
-      for (const EntityUid& p : it->second.Get().parents)
+      for (const EntityUid& p : it->second.entity.parents)
         pending.push_back(&p);
     }
-    std::sort(ancestors.begin(), ancestors.end());
-    ancestors.erase(std::unique(ancestors.begin(), ancestors.end()), ancestors.end());
+    if (ancestors.size() >= kSortedAncestors) {
+      std::sort(ancestors.begin(), ancestors.end());
+      ancestors.erase(std::unique(ancestors.begin(), ancestors.end()), ancestors.end());
+    } else {
+      for (std::size_t i = 1; i < ancestors.size();) {  // a handful: pairwise is cheapest
+        auto end = ancestors.begin() + static_cast<std::ptrdiff_t>(i);
+        if (std::find(ancestors.begin(), end, ancestors[i]) != end) {
+          ancestors.erase(end);
+        } else {
+          ++i;
+        }
+      }
+    }
   }
   return store;
 }
 
-const Entity* Entities::Find(const EntityUid& uid) const {
+const Entities::Entry* Entities::Lookup(const EntityUid& uid) const {
   auto it = entries_.find(uid);
-  return it == entries_.end() ? nullptr : &it->second.Get();
+  if (it != entries_.end()) return &it->second;
+  return base_ ? base_->Lookup(uid) : nullptr;
+}
+
+const Entity* Entities::Find(const EntityUid& uid) const {
+  const Entry* entry = Lookup(uid);
+  return entry == nullptr ? nullptr : &entry->entity;
 }
 
 Entities::Resolved Entities::Resolve(const EntityUid& uid) const {
   Resolved r;
   r.uid_ = &uid;
-  auto it = entries_.find(uid);
-  if (it != entries_.end()) {
-    r.entity_ = &it->second.Get();
-    r.ancestors_ = &it->second.ancestors;
+  if (const Entry* entry = Lookup(uid)) {
+    r.entity_ = &entry->entity;
+    r.ancestors_ = &entry->ancestors;
   }
   return r;
 }
 
 bool Entities::IsInOrEqual(const EntityUid& uid, const EntityUid& ancestor) const {
   if (uid == ancestor) return true;
-  auto it = entries_.find(uid);
-  return it != entries_.end() && Contains(it->second.ancestors, ancestor);
+  const Entry* entry = Lookup(uid);
+  return entry != nullptr && Contains(entry->ancestors, ancestor);
+}
+
+std::size_t Entities::size() const {
+  if (!base_) return entries_.size();
+  std::size_t replaced = 0;  // base entities this store re-adds
+  for (const auto& [uid, entry] : entries_)
+    replaced += base_->Lookup(uid) != nullptr;
+  return entries_.size() + base_->size() - replaced;
 }
 
 }  // namespace pactum::cedar

@@ -1,8 +1,8 @@
 // Entities and requests, and Cedar's JSON formats for them.
 //
 // An entity has attributes, tags and parents; Entities precomputes each entity's ancestors
-// (the transitive closure of parents) so that `in` is one binary search. Parents that are not
-// themselves in the store are allowed, as in Cedar: they count as ancestors but have none.
+// (the transitive closure of parents) so that `in` is one search of a small set. Parents that are
+// not themselves in the store are allowed, as in Cedar: they count as ancestors but have none.
 //
 // JSON values follow Cedar's entity format without a schema: `{"__entity": {"type", "id"}}` is
 // an entity reference, `{"__extn": {"fn", "arg"}}` an extension value, any other object a
@@ -43,8 +43,10 @@ class Entities {
   // The same one entity at a time, for readers that produce entities as they parse.
   class Builder;
 
-  // Sorted: small in practice, and a binary search over a few uids beats hashing them.
+  // Without duplicates, in no particular order below kSortedAncestors uids (a scan of a few uids
+  // beats sorting them for every entity of every request), sorted from there on.
   using AncestorSet = std::vector<EntityUid>;
+  static constexpr std::size_t kSortedAncestors = 16;
 
   // One entity looked up once, for repeated `in` tests (the request's principal, action and
   // resource are tested against every policy's scope). Valid while the store lives.
@@ -75,34 +77,38 @@ class Entities {
   Resolved Resolve(const EntityUid& uid) const;
   // True if `ancestor` equals `uid` or is one of its ancestors.
   bool IsInOrEqual(const EntityUid& uid, const EntityUid& ancestor) const;
-  std::size_t size() const { return entries_.size(); }
+  // Distinct uids, the base's included.
+  std::size_t size() const;
 
  private:
   static bool Contains(const AncestorSet& set, const EntityUid& uid) {
+    if (set.size() < kSortedAncestors) return std::find(set.begin(), set.end(), uid) != set.end();
     auto it = std::lower_bound(set.begin(), set.end(), uid);
     return it != set.end() && *it == uid;
   }
 
   struct Entry {
     Entity entity;
-    const Entity* shared;  // when set, the entity (one of Builder::Finish's defaults)
     AncestorSet ancestors;
     std::uint32_t walk;  // the last ancestor walk that reached this entry (construction only)
-    const Entity& Get() const { return shared != nullptr ? *shared : entity; }
   };
+  // This store's entry for `uid`, else the base's; null when neither has it.
+  const Entry* Lookup(const EntityUid& uid) const;
+
   std::unordered_map<EntityUid, Entry, EntityUidHash> entries_;
-  std::shared_ptr<const void> defaults_owner_;  // keeps Builder::Finish's defaults alive
+  std::shared_ptr<const Entities> base_;  // see Builder::Finish
 };
 
 class Entities::Builder {
  public:
   // A duplicate uid is an error.
   Status Add(Entity entity);
-  // Adds each of `defaults` unless an entity with its uid was added (the schema's action
-  // entities), and computes the ancestors. The defaults are referenced, not copied: `owner`
-  // must keep them alive; the store keeps `owner`.
-  Entities Finish(std::span<const Entity> defaults = {},
-                  std::shared_ptr<const void> owner = nullptr) &&;
+  // Computes the ancestors. With a `base` (a store shared by many, such as the schema's action
+  // entities), the store also holds base's entities, without copying them: an added entity with
+  // a base entity's uid replaces it, and an added entity's ancestors include base's ancestors of
+  // its parents in base. Base's ancestor sets are used as they are, so added entities must not
+  // change base's hierarchy (re-adding a base entity with its parents in base is fine).
+  Entities Finish(std::shared_ptr<const Entities> base = nullptr) &&;
 
  private:
   Entities store_;

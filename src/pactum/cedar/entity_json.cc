@@ -1,7 +1,10 @@
 #include "pactum/cedar/entity_json.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <set>
@@ -71,11 +74,12 @@ class Cursor {
 
   // The next significant character, or '\0' at the end.
   char Peek() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
-                                   text_[pos_] == '\r' || text_[pos_] == '\t')) {
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return c;
       ++pos_;
     }
-    return pos_ < text_.size() ? text_[pos_] : '\0';
+    return '\0';
   }
   bool Consume(char c) {
     if (Peek() != c) return false;
@@ -84,18 +88,24 @@ class Cursor {
   }
   Status Expect(char c) {
     if (Consume(c)) return Status::Ok();
-    return Error(std::string("expected '") + c + "'");
+    return Missing(c);
   }
   // After a member or element: true if another follows, false at `close`.
   Result<bool> Next(char close) {
     if (Consume(',')) return true;
     if (Consume(close)) return false;
-    return Error(std::string("expected ',' or '") + close + "'");
+    return Missing(',', close);
   }
   bool AtEnd() { return Peek() == '\0' && pos_ >= text_.size(); }
 
   Status Error(std::string_view what) const { return ErrorAt(pos_, what); }
-  Status ErrorAt(std::size_t offset, std::string_view what) const {
+  // Errors are out of line and cold: the reading functions stay small enough to inline.
+  [[gnu::cold, gnu::noinline]] Status Missing(char c, char or_c = '\0') const {
+    std::string what = std::string("expected '") + c + "'";
+    if (or_c != '\0') what += std::string(" or '") + or_c + "'";
+    return Error(what);
+  }
+  [[gnu::cold, gnu::noinline]] Status ErrorAt(std::size_t offset, std::string_view what) const {
     TextPosition p = PositionOf(text_, offset);
     return InvalidArgument("malformed JSON at line " + std::to_string(p.line) + ", column " +
                                std::to_string(p.column) + ": " + std::string(what),
@@ -108,19 +118,16 @@ class Cursor {
     const std::size_t start = ++pos_;
     std::size_t i = start;
     while (true) {  // the common case: no escapes, nothing to copy
+      i = PlainRun(i);
       if (i >= text_.size()) return ErrorAt(start - 1, "unterminated string");
       const auto c = static_cast<unsigned char>(text_[i]);
       if (c == '"') {
-        *out = text_.substr(start, i - start);
+        *out = std::string_view(text_.data() + start, i - start);  // no bounds check: i < size
         pos_ = i + 1;
         return Status::Ok();
       }
       if (c == '\\') break;
       if (c < 0x20) return ErrorAt(i, "control character in a string");
-      if (c < 0x80) {
-        ++i;
-        continue;
-      }
       const std::size_t n = Utf8Length(text_, i);
       if (n == 0) return ErrorAt(i, "invalid UTF-8 in a string");
       i += n;
@@ -139,8 +146,9 @@ class Cursor {
         continue;
       }
       if (c != '\\') {
-        buffer_ += static_cast<char>(c);
-        ++i;
+        const std::size_t end = PlainRun(i);
+        buffer_.append(text_.substr(i, end - i));
+        i = end;
         continue;
       }
       if (i + 1 >= text_.size()) return ErrorAt(start - 1, "unterminated string");
@@ -193,6 +201,32 @@ class Cursor {
     *out = buffer_;
     pos_ = i + 1;
     return Status::Ok();
+  }
+
+  // The end of the run of bytes from `i` that stand for themselves in a string: ASCII, neither
+  // a control character nor '"' nor '\\'.
+  std::size_t PlainRun(std::size_t i) const {
+    // Eight bytes at a time: a byte's high bit is set in `stop` if it is below 0x20, '"', '\\'
+    // or not ASCII. Borrows only carry upwards, so the lowest bit set marks the first such byte.
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    auto zero_byte = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    for (; i + 8 <= text_.size(); i += 8) {
+      std::uint64_t x;
+      std::memcpy(&x, text_.data() + i, 8);
+      const std::uint64_t stop = ((x - kOnes * 0x20) & ~x & kHigh) | (x & kHigh) |
+                                 zero_byte(x ^ (kOnes * '"')) | zero_byte(x ^ (kOnes * '\\'));
+      if (stop != 0) return i + static_cast<std::size_t>(std::countr_zero(stop)) / 8;
+    }
+    static constexpr auto kPlain = [] {
+      std::array<bool, 256> plain{};
+      for (int c = 0x20; c < 0x80; ++c)
+        plain[c] = c != '"' && c != '\\';
+      return plain;
+    }();
+    while (i < text_.size() && kPlain[static_cast<unsigned char>(text_[i])])
+      ++i;
+    return i;
   }
 
   // A number as nlohmann classifies it: integers that fit 64 bits, else non-integers.
@@ -386,8 +420,15 @@ Status Within(const Status& s, const std::string& where) {
   return s.WithContext(where);
 }
 
+// `s == literal`, inline: member names are compared for every member of every entity, and the
+// library's out-of-line compare costs more than the comparison itself.
+template <std::size_t N>
+bool Is(std::string_view s, const char (&literal)[N]) {
+  return s.size() == N - 1 && std::memcmp(s.data(), literal, N - 1) == 0;
+}
+
 bool IsSpecialKey(std::string_view key) {
-  return key == "__entity" || key == "__extn" || key == "__expr";
+  return Is(key, "__entity") || Is(key, "__extn") || Is(key, "__expr");
 }
 
 // The members of a uid object that matter: {"type", "id"} (and how many members there are).
@@ -408,6 +449,7 @@ struct EntityReader::Index {
       types.emplace(name, &type);
       has_enums = has_enums || type.enum_choices.has_value();
     }
+    Entities::Builder builder;
     for (const auto& [uid, action] : s.actions) {
       Entity e;
       e.uid = EntityUid{uid.type, uid.id};
@@ -420,8 +462,9 @@ struct EntityReader::Index {
       std::sort(info.direct.begin(), info.direct.end());
       for (const auto& ancestor : schema::ActionAncestors(s, uid))
         info.ancestors.push_back(EntityUid{ancestor.type, ancestor.id});
-      action_entities.push_back(std::move(e));
+      builder.Add(std::move(e)).IgnoreError();  // uids are unique in the schema
     }
+    action_entities = std::make_shared<const Entities>(std::move(builder).Finish());
   }
 
   const schema::Schema& schema;
@@ -436,7 +479,8 @@ struct EntityReader::Index {
     std::vector<EntityUid> direct, ancestors;
   };
   std::unordered_map<EntityUid, ActionInfo, EntityUidHash> actions;
-  std::vector<Entity> action_entities;
+  // The schema's action entities, the base of every store read (Entities::Builder::Finish).
+  std::shared_ptr<const Entities> action_entities;
 };
 
 namespace {
@@ -504,22 +548,18 @@ class Reader {
  private:
   std::string Render(const Where& w) const { return w.Render(schema_ != nullptr); }
 
-  // A type the schema names, so a valid path.
-  bool KnownType(std::string_view type) const {
-    return index_ != nullptr &&
-           (index_->types.count(type) > 0 || index_->action_types.count(type) > 0);
-  }
-
   const schema::EntityType* FindType(std::string_view name) const {
     auto it = index_->types.find(name);
     return it == index_->types.end() ? nullptr : it->second;
   }
 
-  // The enumerated-id check, with the message built only when it fails.
-  Status CheckEnum(const EntityUid& uid, const Where& w, std::string_view suffix) const {
-    if (!index_->has_enums) return Status::Ok();
-    const schema::EntityType* type = FindType(uid.type);
+  // The enumerated-id check of `uid`, whose schema type is `type` (null: none), with the
+  // message built only when it fails.
+  Status CheckEnum(const schema::EntityType* type, const EntityUid& uid, const Where& w,
+                   std::string_view suffix) const {
     if (type == nullptr || !type->enum_choices) return Status::Ok();
+    const std::vector<std::string>& choices = *type->enum_choices;
+    if (std::find(choices.begin(), choices.end(), uid.id) != choices.end()) return Status::Ok();
     return schema::CheckEnumId(*schema_, uid.type, uid.id, Render(w) + std::string(suffix));
   }
 
@@ -543,13 +583,13 @@ class Reader {
       PACTUM_TRY(c_.String(&key));
       PACTUM_TRY(c_.Expect(':'));
       std::optional<std::string>* field = nullptr;
-      if (key == "type") {
+      if (Is(key, "type")) {
         field = &u.type;
         has_type = true;
-      } else if (key == "id") {
+      } else if (Is(key, "id")) {
         field = &u.id;
         has_id = true;
-      } else if (key == "__entity") {
+      } else if (Is(key, "__entity")) {
         has_wrapper = true;
       } else if (std::find(others.begin(), others.end(), key) == others.end()) {
         others.emplace_back(key);
@@ -558,7 +598,7 @@ class Reader {
         std::string_view s;
         PACTUM_TRY(c_.String(&s));
         field->emplace(s);
-      } else if (key == "__entity" && inner != nullptr) {
+      } else if (Is(key, "__entity") && inner != nullptr) {
         PACTUM_ASSIGN_OR_RETURN(*inner, ReadUidFields(nullptr, nullptr));
       } else {
         if (field) field->reset();
@@ -583,10 +623,10 @@ class Reader {
       std::string_view key;
       if (!c_.String(&key).ok() || !c_.Consume(':')) return false;
       std::string* field = nullptr;
-      if (key == "type" && !has_type) {
+      if (Is(key, "type") && !has_type) {
         field = &uid->type;
         has_type = true;
-      } else if (key == "id" && !has_id) {
+      } else if (Is(key, "id") && !has_id) {
         field = &uid->id;
         has_id = true;
       } else {
@@ -600,8 +640,9 @@ class Reader {
   }
 
   // A uid as Entities::FromJson (no schema) or NormalizeEntities (with one) reads it; errors
-  // carry no context, the caller adds it. The cursor ends after the value.
-  Result<EntityUid> ReadUid() {
+  // carry no context, the caller adds it. The cursor ends after the value. With `type`, the
+  // schema's entity type of the uid (null when the schema declares none, e.g. for an action).
+  Result<EntityUid> ReadUid(const schema::EntityType** type = nullptr) {
     const std::size_t start = c_.Here();
     EntityUid uid;
     if (!PlainUid(&uid)) {
@@ -621,7 +662,11 @@ class Reader {
       }
       uid = EntityUid{std::move(*body->type), std::move(*body->id)};
     }
-    if (!KnownType(uid.type) && !schema::IsPath(uid.type)) {
+    // A type the schema names is a valid path.
+    const schema::EntityType* declared = index_ != nullptr ? FindType(uid.type) : nullptr;
+    if (type != nullptr) *type = declared;
+    if (declared == nullptr && !(index_ != nullptr && index_->action_types.count(uid.type) > 0) &&
+        !schema::IsPath(uid.type)) {
       if (schema_) return InvalidArgument("invalid entity type name `" + uid.type + "`");
       // The policy parser is the judge without a schema (it admits, e.g., spaces around `::`).
       if (!ParseEntityUid(uid.type + "::\"\"").ok()) {
@@ -681,8 +726,8 @@ class Reader {
         for (bool more = !look.Consume('}'); more;) {
           std::string_view key;
           PACTUM_TRY(look.String(&key));
-          if (key == "__entity") found = "an entity reference";
-          extn = extn || key == "__extn";
+          if (Is(key, "__entity")) found = "an entity reference";
+          extn = extn || Is(key, "__extn");
           PACTUM_TRY(look.Expect(':'));
           PACTUM_TRY(look.Skip());
           PACTUM_ASSIGN_OR_RETURN(more, look.Next('}'));
@@ -754,13 +799,14 @@ class Reader {
       }
       case TypeKind::kEntity: {
         if (first != '{') return Mismatch(start, *type, w);
-        Result<EntityUid> uid = ReadUid();
+        const schema::EntityType* declared = nullptr;
+        Result<EntityUid> uid = ReadUid(&declared);
         if (!uid.ok()) return Within(uid.status(), Render(w));
         if (uid->type != type->name) {
           return InvalidArgument(Render(w) + ": expected an entity of type " + type->name +
                                  ", found " + UidText(*uid));
         }
-        PACTUM_TRY(CheckEnum(*uid, w, ""));
+        PACTUM_TRY(CheckEnum(declared, *uid, w, ""));
         return Value(std::move(uid).value());
       }
       case TypeKind::kExtension: {
@@ -787,14 +833,14 @@ class Reader {
   // path then reads (and reports).
   std::optional<Value> SimpleExtension(const Type& type) {
     std::string_view key;
-    if (!c_.Consume('{') || !c_.String(&key).ok() || key != "__extn" || !c_.Consume(':') ||
+    if (!c_.Consume('{') || !c_.String(&key).ok() || !Is(key, "__extn") || !c_.Consume(':') ||
         !c_.Consume('{')) {
       return std::nullopt;
     }
     std::optional<std::string> fn, arg;
     for (bool more = true; more;) {
       if (!c_.String(&key).ok()) return std::nullopt;
-      std::optional<std::string>* member = key == "fn" ? &fn : key == "arg" ? &arg : nullptr;
+      std::optional<std::string>* member = Is(key, "fn") ? &fn : Is(key, "arg") ? &arg : nullptr;
       std::string_view value;
       if (member == nullptr || member->has_value() || !c_.Consume(':') || !c_.String(&value).ok()) {
         return std::nullopt;
@@ -822,13 +868,14 @@ class Reader {
     c_.Consume('{');
     Record fields;
     bool not_a_record = false;
+    std::size_t required_read = 0;  // distinct required attributes among the fields
     if (!c_.Consume('}')) {
       do {
         std::string_view key_view;
         PACTUM_TRY(c_.String(&key_view));
         PACTUM_TRY(c_.Expect(':'));
         std::string key(key_view);
-        if (not_a_record || (nested && (key == "__entity" || key == "__extn"))) {
+        if (not_a_record || (nested && (Is(key, "__entity") || Is(key, "__extn")))) {
           not_a_record = true;
           PACTUM_TRY(c_.Skip());
         } else {
@@ -840,14 +887,22 @@ class Reader {
           }
           const Type* field_type = it == type.attributes.end() ? nullptr : it->second.type.get();
           PACTUM_ASSIGN_OR_RETURN(Value v, Typed(field_type, fw, depth + 1));
+          // The hint makes members in key order (most texts) one comparison each.
+          const std::size_t before = fields.size();
           fields.insert_or_assign(std::move(key), std::move(v));
+          if (fields.size() > before && it != type.attributes.end() && it->second.required) {
+            ++required_read;
+          }
         }
         PACTUM_ASSIGN_OR_RETURN(bool more, c_.Next('}'));
         if (!more) break;
       } while (true);
     }
     if (not_a_record) return std::optional<Record>();
-    PACTUM_TRY(RequiredPresent(type, fields, w));
+    std::size_t required = 0;
+    for (const auto& [name, attr] : type.attributes)
+      required += attr.required;
+    if (required_read != required) PACTUM_TRY(RequiredPresent(type, fields, w));
     return std::optional<Record>(std::move(fields));
   }
 
@@ -973,7 +1028,7 @@ class Reader {
             PACTUM_TRY(c_.String(&key_view));
             // {"__entity": ...} and {"__extn": ...} alone are escapes: the document reader
             // tells them from records that merely have such a member.
-            if (first_member && (key_view == "__entity" || key_view == "__extn")) {
+            if (first_member && (Is(key_view, "__entity") || Is(key_view, "__extn"))) {
               return ViaDocument(start, nullptr, w, depth);
             }
             first_member = false;
@@ -1040,17 +1095,17 @@ class Reader {
         std::string_view key;
         PACTUM_TRY(c_.String(&key));
         PACTUM_TRY(c_.Expect(':'));
-        if (key == "uid") {
+        if (Is(key, "uid")) {
           Result<EntityUid> uid = ReadUid();
           if (!uid.ok()) return Within(uid.status(), where() + "/uid");
           e->uid = std::move(uid).value();
           has_uid = true;
-        } else if (key == "attrs" || key == "tags") {
-          const bool attrs = key == "attrs";
+        } else if (Is(key, "attrs") || Is(key, "tags")) {
+          const bool attrs = Is(key, "attrs");
           Where w{Where::Kind::kPlainEntity, nullptr, attrs ? "attrs" : "tags", index};
           Record& record = attrs ? e->attrs : e->tags;
           PACTUM_ASSIGN_OR_RETURN(record, PlainRecord(w));
-        } else if (key == "parents") {
+        } else if (Is(key, "parents")) {
           if (c_.Peek() != '[') {
             PACTUM_TRY(c_.Skip());
             return InvalidArgument(where() + "/parents: expected an array");
@@ -1094,16 +1149,16 @@ class Reader {
         std::string_view key;
         PACTUM_TRY(c_.String(&key));
         PACTUM_TRY(c_.Expect(':'));
-        if (key == "uid") {
-          Result<EntityUid> uid = ReadUid();
+        if (Is(key, "uid")) {
+          Result<EntityUid> uid = ReadUid(&state.type);
           if (!uid.ok()) return Within(uid.status(), where() + " uid");
           e->uid = std::move(uid).value();
           has_uid = true;
           PACTUM_TRY(Begin(*e, &state));
-        } else if (key == "attrs" || key == "parents" || key == "tags") {
-          const std::string_view member = key == "attrs"  ? "attrs"
-                                          : key == "tags" ? "tags"
-                                                          : "parents";
+        } else if (Is(key, "attrs") || Is(key, "parents") || Is(key, "tags")) {
+          const std::string_view member = Is(key, "attrs")  ? "attrs"
+                                          : Is(key, "tags") ? "tags"
+                                                            : "parents";
           if (has_uid) {
             PACTUM_TRY(Member(member, e, &state));
           } else {
@@ -1136,22 +1191,25 @@ class Reader {
     bool action_has_data = false;  // an action entity with attributes or tags
   };
 
+  // Once the uid is read, with state->type its schema type as ReadUid found it.
   Status Begin(const Entity& e, SchemaEntityState* state) {
     Where w{Where::Kind::kEntity, nullptr, {}, 0, &e.uid};
     state->action = schema::IsActionType(e.uid.type);
-    if (state->action) return Status::Ok();
-    state->type = FindType(e.uid.type);
+    if (state->action) {
+      state->type = nullptr;
+      return Status::Ok();
+    }
     if (!state->type) {
       return InvalidArgument(Render(w) + ": entity type " + e.uid.type +
                              " is not declared in the schema");
     }
-    return CheckEnum(e.uid, w, "");
+    return CheckEnum(state->type, e.uid, w, "");
   }
 
   Status Member(std::string_view member, Entity* e, SchemaEntityState* state) {
     Where w{Where::Kind::kEntity, nullptr, {}, 0, &e->uid};
     const char first = c_.Peek();
-    if (member == "parents") {
+    if (Is(member, "parents")) {
       if (first != '[') {
         PACTUM_TRY(c_.Skip());
         return InvalidArgument(Render(w) + ": `parents` must be an array");
@@ -1160,7 +1218,8 @@ class Reader {
       e->parents.clear();
       if (c_.Consume(']')) return Status::Ok();
       for (std::size_t i = 0;; ++i) {
-        Result<EntityUid> parent = ReadUid();
+        const schema::EntityType* parent_type = nullptr;
+        Result<EntityUid> parent = ReadUid(&parent_type);
         if (!parent.ok()) {
           return Within(parent.status(), Render(w) + " parent [" + std::to_string(i) + "]");
         }
@@ -1169,7 +1228,7 @@ class Reader {
             return InvalidArgument(Render(w) + ": parent " + UidText(*parent) +
                                    " has a type that " + e->uid.type + " cannot be a member of");
           }
-          PACTUM_TRY(CheckEnum(*parent, w, " parent"));
+          PACTUM_TRY(CheckEnum(parent_type, *parent, w, " parent"));
         }
         if (std::find(e->parents.begin(), e->parents.end(), *parent) == e->parents.end()) {
           e->parents.push_back(std::move(parent).value());
@@ -1178,7 +1237,7 @@ class Reader {
         if (!more) return Status::Ok();
       }
     }
-    const bool attrs = member == "attrs";
+    const bool attrs = Is(member, "attrs");
     if (first != '{') {
       PACTUM_TRY(c_.Skip());
       return InvalidArgument(Render(w) + ": `" + std::string(member) + "` must be an object");
@@ -1220,14 +1279,21 @@ class Reader {
     return Status::Ok();
   }
 
+  // `given` (without duplicates: Member drops them) holds the uids of `sorted`.
+  static bool SameSet(const std::vector<EntityUid>& given, const std::vector<EntityUid>& sorted) {
+    return given.size() == sorted.size() &&
+           std::all_of(given.begin(), given.end(), [&](const EntityUid& uid) {
+             return std::binary_search(sorted.begin(), sorted.end(), uid);
+           });
+  }
+
   Status Finish(const Entity& e, const SchemaEntityState& state) {
     Where w{Where::Kind::kEntity, nullptr, {}, 0, &e.uid};
     if (state.action) {
       auto it = index_->actions.find(e.uid);
-      if (it != index_->actions.end() && !state.action_has_data) {
-        std::vector<EntityUid> given = e.parents;
-        std::sort(given.begin(), given.end());
-        if (given == it->second.direct || given == it->second.ancestors) return Status::Ok();
+      if (it != index_->actions.end() && !state.action_has_data &&
+          (SameSet(e.parents, it->second.direct) || SameSet(e.parents, it->second.ancestors))) {
+        return Status::Ok();
       }
       std::set<schema::ActionUid> parents;  // for CheckActionEntity's verdict and message
       for (const EntityUid& p : e.parents)
@@ -1254,12 +1320,39 @@ Result<Entities> EntityReader::Read(std::string_view json_text) const {
   Entities::Builder builder;
   PACTUM_TRY(reader.ReadAll(&builder));
   if (!index_) return std::move(builder).Finish();
-  return std::move(builder).Finish(index_->action_entities, index_);
+  return std::move(builder).Finish(index_->action_entities);
 }
 
 Result<Value> EntityReader::ReadContext(std::string_view json_text, const EntityUid& action) const {
   Reader reader(json_text, index_.get());
   return reader.Context(action);
+}
+
+Status EntityReader::CheckScope(const EntityUid& principal, const EntityUid& action,
+                                const EntityUid& resource) const {
+  if (!index_) return Status::Ok();
+  auto it = index_->actions.find(action);
+  if (it == index_->actions.end()) {
+    return InvalidArgument("action " + UidText(action) + " is not declared in the schema");
+  }
+  const schema::Action& declared = *it->second.action;
+  struct ScopeSlot {
+    const char* role;
+    const EntityUid& uid;
+    const std::set<std::string>& allowed;
+  };
+  for (const ScopeSlot& slot : {ScopeSlot{"principal", principal, declared.principal_types},
+                                ScopeSlot{"resource", resource, declared.resource_types}}) {
+    if (!slot.allowed.count(slot.uid.type)) {
+      return InvalidArgument(std::string(slot.role) + " type " + slot.uid.type +
+                             " is not valid for action " + declared.uid.type + "::\"" +
+                             declared.uid.id + "\"");
+    }
+    if (index_->has_enums) {
+      PACTUM_TRY(schema::CheckEnumId(index_->schema, slot.uid.type, slot.uid.id, slot.role));
+    }
+  }
+  return Status::Ok();
 }
 
 Result<Entities> ReadEntities(std::string_view json_text) {

@@ -40,6 +40,12 @@ class EntityReader {
   // checks the rest of a request.
   Result<Value> ReadContext(std::string_view json_text, const EntityUid& action) const;
 
+  // schema::ValidateRequestScope on uids already read (EntityUidFromJson): the action is
+  // declared, the principal's and resource's types are in its appliesTo and their ids in their
+  // enumerations; the same messages. Ok without a schema.
+  Status CheckScope(const EntityUid& principal, const EntityUid& action,
+                    const EntityUid& resource) const;
+
   struct Index;  // what is prepared from the schema (entity_json.cc)
 
  private:

@@ -154,9 +154,8 @@ struct Boundary::Compiled {
 
   cedar::Authorizer authorizer;
   std::optional<cedar::schema::Schema> schema;
-  // The schema's action entities, shared by every request's entity store.
-  std::shared_ptr<const std::vector<cedar::Entity>> action_entities =
-      std::make_shared<const std::vector<cedar::Entity>>();
+  // The schema's action entities, the base of every request's entity store (null: none).
+  std::shared_ptr<const cedar::Entities> action_entities;
   std::unordered_map<std::string, PolicyInfo> policies;
   // The schema's `Action::"<id>"` actions by id, with what each request would otherwise look up.
   struct ActionInfo {
@@ -197,17 +196,17 @@ Result<Boundary> Boundary::Compile(const pact::Pact& pact) {
     if (!schema.ok()) {
       return schema.status().WithContext("boundaries.schema (" + b.schema->file + ")");
     }
-    std::vector<cedar::Entity> actions;
+    cedar::Entities::Builder actions;
     for (const auto& [uid, action] : schema->actions) {
       cedar::Entity e;
       e.uid = cedar::EntityUid{uid.type, uid.id};
       for (const cedar::schema::ActionUid& parent : action.member_of) {
         e.parents.push_back(cedar::EntityUid{parent.type, parent.id});
       }
-      actions.push_back(std::move(e));
+      actions.Add(std::move(e)).IgnoreError();  // uids are unique in the schema
     }
     compiled->action_entities =
-        std::make_shared<const std::vector<cedar::Entity>>(std::move(actions));
+        std::make_shared<const cedar::Entities>(std::move(actions).Finish());
     compiled->schema = std::move(*schema);
     for (const auto& [uid, action] : compiled->schema->actions) {
       if (uid.type != kActionType) continue;
@@ -347,7 +346,7 @@ Result<Built> Build(const Boundary::Compiled& c, const pact::Pact& pact, const T
   resource.uid = built.request.resource;
   resource.attrs = std::move(resource_attrs);
   PACTUM_TRY(entities.Add(std::move(resource)));
-  built.entities = std::move(entities).Finish(*c.action_entities, c.action_entities);
+  built.entities = std::move(entities).Finish(c.action_entities);
   return built;
 }
 
