@@ -612,16 +612,20 @@ class Reader {
     return u;
   }
 
-  // The form nearly every uid has, {"type": "T", "id": "I"} (either order), read without the
-  // general machinery. False for anything else, malformed input included, with the cursor
-  // anywhere: the caller rewinds and takes the general path, which finds the error.
-  bool PlainUid(EntityUid* uid) {
+  // The forms nearly every uid has, {"type": "T", "id": "I"} (either order) and, unless
+  // `inner`, the same wrapped as {"__entity": {...}}, read without the general machinery. False
+  // for anything else, malformed input included, with the cursor anywhere: the caller rewinds
+  // and takes the general path, which finds the error.
+  bool PlainUid(EntityUid* uid, bool inner = false) {
     if (!c_.Consume('{')) return false;
     bool has_type = false, has_id = false;
     for (int member = 0; member < 2; ++member) {
       if (member == 1 && !c_.Consume(',')) return false;
       std::string_view key;
-      if (!c_.String(&key).ok() || !c_.Consume(':')) return false;
+      if (c_.Peek() != '"' || !c_.String(&key).ok() || !c_.Consume(':')) return false;
+      if (member == 0 && !inner && Is(key, "__entity")) {
+        return PlainUid(uid, /*inner=*/true) && c_.Consume('}');
+      }
       std::string* field = nullptr;
       if (Is(key, "type") && !has_type) {
         field = &uid->type;
