@@ -106,8 +106,14 @@ TrustUsed Used(const trust::TrustSnapshot& snapshot) {
   return t;
 }
 
+// Built member by member: nlohmann's nested initializer lists copy every level they build, which
+// made this the most expensive part of a decision (it runs for every one, for its log leaf).
 Json ScoreJson(int value, int lower_bound, bool measured) {
-  return Json{{"value", value}, {"lower_bound", lower_bound}, {"measured", measured}};
+  Json out = Json::object();
+  out["value"] = value;
+  out["lower_bound"] = lower_bound;
+  out["measured"] = measured;
+  return out;
 }
 
 }  // namespace
@@ -463,30 +469,33 @@ Result<Decision> Decide(const Boundary& boundary, const pact::Pact& pact,
 Json ToJson(const Decision& d) {
   Json reasons = Json::array();
   for (const Reason& r : d.reasons) {
-    Json j{{"code", r.code}, {"message", r.message}};
+    Json& j = reasons.emplace_back(Json::object());
+    j["code"] = r.code;
+    j["message"] = r.message;
     if (!r.policy.empty()) j["policy"] = r.policy;
-    reasons.push_back(std::move(j));
   }
   Json errors = Json::array();
   for (const cedar::PolicyError& e : d.errors) {
-    errors.push_back({{"policy", e.policy_id}, {"message", e.message}});
+    Json& j = errors.emplace_back(Json::object());
+    j["policy"] = e.policy_id;
+    j["message"] = e.message;
   }
   const TrustUsed& t = d.trust;
-  Json out{
-      {"decision", NameOf(d.kind)},
-      {"reasons", std::move(reasons)},
-      {"review", d.review},
-      {"sampled_for_review", d.sampled_for_review},
-      {"determining_policies", d.determining_policies},
-      {"errors", std::move(errors)},
-      {"trust",
-       {{"tier", pact::NameOf(t.tier)},
-        {"autonomy", pact::NameOf(t.autonomy)},
-        {"capability", ScoreJson(t.capability, t.capability_lb, t.capability_measured)},
-        {"reputation", ScoreJson(t.reputation, t.reputation_lb, t.reputation_measured)},
-        {"drifting", t.drifting},
-        {"fingerprint_fresh", t.fingerprint_fresh}}},
-  };
+  Json trust = Json::object();
+  trust["tier"] = pact::NameOf(t.tier);
+  trust["autonomy"] = pact::NameOf(t.autonomy);
+  trust["capability"] = ScoreJson(t.capability, t.capability_lb, t.capability_measured);
+  trust["reputation"] = ScoreJson(t.reputation, t.reputation_lb, t.reputation_measured);
+  trust["drifting"] = t.drifting;
+  trust["fingerprint_fresh"] = t.fingerprint_fresh;
+  Json out = Json::object();
+  out["decision"] = NameOf(d.kind);
+  out["reasons"] = std::move(reasons);
+  out["review"] = d.review;
+  out["sampled_for_review"] = d.sampled_for_review;
+  out["determining_policies"] = d.determining_policies;
+  out["errors"] = std::move(errors);
+  out["trust"] = std::move(trust);
   if (!d.reviewer.empty()) out["reviewer"] = d.reviewer;
   if (d.shadow_decision) out["shadow_decision"] = NameOf(*d.shadow_decision);
   return out;

@@ -159,8 +159,10 @@ void Service::Decide(const Principal& caller, const std::vector<control::DecideR
       continue;
     }
     DecisionRecord record;
-    record.pact = {
-        {"name", pact->pact.name}, {"version", pact->pact.version}, {"hash", pact->hash}};
+    record.pact = Json::object();  // member by member: initializer lists copy what they build
+    record.pact["name"] = pact->pact.name;
+    record.pact["version"] = pact->pact.version;
+    record.pact["hash"] = pact->hash;
     auto snapshot = book_.Snapshot(caller.tenant_id, request.agent, request.workflow, now);
     auto boundary = BoundaryOf(*pact);
     if (!snapshot.ok() || !boundary.ok()) {
@@ -186,7 +188,9 @@ void Service::Decide(const Principal& caller, const std::vector<control::DecideR
     body["agent"] = request.agent;
     body["workflow"] = request.workflow;
     body["action"] = request.action;
-    body["resource"] = {{"type", request.resource.type}, {"id", request.resource.id}};
+    Json& resource = body["resource"] = Json::object();
+    resource["type"] = request.resource.type;
+    resource["id"] = request.resource.id;
     body["context"] = request.context;
     body["pact"] = record.pact;
     const TimePoint at = clock_->Now();

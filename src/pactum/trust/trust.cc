@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -637,6 +638,16 @@ struct AgentTrust::State {
   std::uint64_t epoch = 0;
   bool fresh = true;
 
+  // The last Snapshot, given again for the same time until the state changes (every mutator
+  // forgets it): decide asks for the snapshot at the current millisecond, often many times in
+  // one, and each costs a dozen Beta quantiles. Readers may share the state, hence the lock.
+  mutable std::mutex snapshot_mu;
+  mutable std::optional<std::pair<double, TrustSnapshot>> last_snapshot;
+  void ForgetSnapshot() {
+    std::lock_guard lock(snapshot_mu);
+    last_snapshot.reset();
+  }
+
   std::vector<ActiveConsequence> active;
   std::deque<ConsequenceRecord> recent;
   Tier reported_tier = Tier::kUnrated;
@@ -1093,6 +1104,7 @@ const pact::Pact& AgentTrust::pact() const {
 
 Status AgentTrust::Apply(const Evidence& evidence, std::vector<TrustEvent>* events) {
   State& s = *state_;
+  s.ForgetSnapshot();
   if (evidence.workflow != s.pact.workflow) {
     return InvalidArgument("workflow: the evidence is for \"" + evidence.workflow +
                                "\", this trust state for \"" + s.pact.workflow + "\"",
@@ -1195,6 +1207,7 @@ void AgentTrust::FingerprintChanged(double time, const std::string& fingerprint,
                                     std::vector<TrustEvent>* events) {
   State& s = *state_;
   if (fingerprint == s.fingerprint) return;
+  s.ForgetSnapshot();
   if (s.fingerprint.empty()) {
     // The first fingerprint known is the agent's own: its evidence was earned by it.
     s.fingerprint = fingerprint;
@@ -1223,6 +1236,7 @@ void AgentTrust::FingerprintChanged(double time, const std::string& fingerprint,
 
 Status AgentTrust::Rebind(const pact::Pact& pact) {
   State& s = *state_;
+  s.ForgetSnapshot();
   if (pact.workflow != s.pact.workflow) {
     return InvalidArgument("workflow: the pact is for \"" + pact.workflow +
                                "\", this trust state for \"" + s.pact.workflow + "\"",
@@ -1257,6 +1271,10 @@ Status AgentTrust::Rebind(const pact::Pact& pact) {
 
 TrustSnapshot AgentTrust::Snapshot(double time) const {
   const State& s = *state_;
+  {
+    std::lock_guard lock(s.snapshot_mu);
+    if (s.last_snapshot && s.last_snapshot->first == time) return s.last_snapshot->second;
+  }
   TrustSnapshot snap;
   snap.capability = s.Combine(s.ExactViews(s.capability, time));
   snap.reputation = s.Combine(s.ExactViews(s.reputation, time));
@@ -1265,6 +1283,8 @@ TrustSnapshot AgentTrust::Snapshot(double time) const {
   snap.drifting = std::any_of(s.monitors.begin(), s.monitors.end(),
                               [](const Monitor& m) { return m.drifting; });
   snap.fingerprint_fresh = s.fresh;
+  std::lock_guard lock(s.snapshot_mu);
+  s.last_snapshot.emplace(time, snap);
   return snap;
 }
 
