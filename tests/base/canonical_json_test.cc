@@ -92,5 +92,68 @@ TEST(CanonicalJson, EscapesOnlyWhatItMust) {
   EXPECT_EQ(*CanonicalJson(j), "\"\\u0001\\\"\\\\/\x7f\\t\"");
 }
 
+TEST(CanonicalWriter, WritesWhatCanonicalJsonWrites) {
+  const Json context = Json::parse(R"({"z": [1, 2.5, "é"], "a": {"y": null, "b": true}})");
+  CanonicalWriter w;
+  w.BeginObject()
+      .Name("a")
+      .Int(-9007199254740992)
+      .Name("b")
+      .BeginArray()
+      .String("x\n\"y")
+      .Bool(false)
+      .BeginObject()
+      .EndObject()
+      .EndArray()
+      .Name("c")
+      .Value(context)
+      .Name("d")
+      .Int(12345678901234567)  // beyond 2^53: printed as the double it denotes
+      .EndObject();
+  Result<std::string> text = std::move(w).Finish();
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  Json doc = Json::object();
+  doc["a"] = -9007199254740992;
+  doc["b"] = Json::array({"x\n\"y", false, Json::object()});
+  doc["c"] = context;
+  doc["d"] = 12345678901234567;
+  EXPECT_EQ(*text, *CanonicalJson(doc));
+}
+
+TEST(CanonicalWriter, RefusesWhatWouldNotBeCanonical) {
+  auto finish = [](CanonicalWriter& w) { return std::move(w).Finish().status(); };
+  {
+    CanonicalWriter w;  // names out of order
+    w.BeginObject().Name("b").Int(1).Name("a").Int(2).EndObject();
+    Status s = finish(w);
+    EXPECT_EQ(s.code(), Code::kInternal);
+    EXPECT_NE(s.message().find("\"a\" out of canonical order"), std::string::npos) << s.message();
+  }
+  {
+    CanonicalWriter w;  // the same name twice
+    w.BeginObject().Name("a").Int(1).Name("a").Int(2).EndObject();
+    EXPECT_FALSE(finish(w).ok());
+  }
+  {
+    CanonicalWriter w;  // a value where a name is due
+    w.BeginObject().Int(1).EndObject();
+    EXPECT_FALSE(finish(w).ok());
+  }
+  {
+    CanonicalWriter w;  // not closed
+    w.BeginArray().Int(1);
+    EXPECT_FALSE(finish(w).ok());
+  }
+  {
+    CanonicalWriter w;  // invalid UTF-8 is the input's fault
+    w.String("\xff");
+    EXPECT_EQ(finish(w).code(), Code::kInvalidArgument);
+  }
+  {
+    CanonicalWriter w;  // nothing written
+    EXPECT_FALSE(finish(w).ok());
+  }
+}
+
 }  // namespace
 }  // namespace pactum

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pactum/base/canonical_json.h"
+
 namespace pactum::service {
 namespace {
 
@@ -87,6 +89,49 @@ TEST_F(ServiceTest, AdminScopeImpliesEveryScope) {
     EXPECT_TRUE(p.HasScope(s)) << s;
   Principal reader{"t", "t", "k", "k", {"read"}};
   EXPECT_FALSE(reader.HasScope("decide"));
+}
+
+// The decision leaf is written member by member; it must be exactly the canonical form of the
+// document it stands for (the decision's JSON with the record's and the request's fields).
+TEST(DecisionLeafBody, IsTheCanonicalFormOfTheDecisionDocument) {
+  control::DecideRequest request;
+  request.agent = "triage-gpt4o";
+  request.workflow = "alert_triage";
+  request.action = "close_alert";
+  request.resource = {"Alert", "a-\u00e9-1", {{"priority", "Low"}}};
+  DecisionRecord allow;
+  allow.id = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+  allow.pact = Json{{"name", "triage"}, {"version", "1.2.0"}, {"hash", "sha256:ab"}};
+  allow.decision.kind = control::Kind::kAllow;
+  allow.decision.reasons.push_back({"permit", "permitted by allow-low", "allow-low"});
+  allow.decision.determining_policies = {"allow-low"};
+  allow.decision.trust = {
+      pact::Tier::kGold, pact::Autonomy::kSupervised, 812, 790, 640, 600, true, false, true, false};
+  DecisionRecord escalated = allow;
+  escalated.decision.kind = control::Kind::kEscalate;
+  escalated.decision.review = true;
+  escalated.decision.reviewer = "soc-lead@example.com";
+  escalated.decision.shadow_decision = control::Kind::kDeny;
+  escalated.decision.errors.push_back({"p2", "type error: \"x\""});
+  escalated.decision.reasons.push_back({"escalate", "needs a human\n", ""});
+  escalated.review_id = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c";
+  control::DecideRequest with_context = request;
+  with_context.context = Json{{"shift", "night"}, {"hops", Json::array({3, 1})}};
+  for (const auto& [record, req] :
+       {std::pair{allow, request}, std::pair{escalated, with_context}}) {
+    Json doc = control::ToJson(record.decision);
+    doc["id"] = record.id;
+    doc["agent"] = req.agent;
+    doc["workflow"] = req.workflow;
+    doc["action"] = req.action;
+    doc["resource"] = Json{{"type", req.resource.type}, {"id", req.resource.id}};
+    doc["context"] = req.context;
+    doc["pact"] = record.pact;
+    if (!record.review_id.empty()) doc["review_id"] = record.review_id;
+    Result<std::string> body = DecisionLeafBody(record, req);
+    ASSERT_TRUE(body.ok()) << body.status().ToString();
+    EXPECT_EQ(*body, *CanonicalJson(doc));
+  }
 }
 
 }  // namespace

@@ -99,6 +99,19 @@ Status AppendString(std::string_view s, std::string* out) {
   return Status::Ok();
 }
 
+// An integer as ECMAScript prints the double it denotes: its decimal digits while the double
+// holds it exactly (|n| <= 2^53), the general form beyond.
+void AppendInteger(std::int64_t n, std::string* out) {
+  constexpr std::int64_t kExact = std::int64_t{1} << 53;
+  if (n < -kExact || n > kExact) {
+    out->append(EcmaNumberString(static_cast<double>(n)));
+    return;
+  }
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out->append(buf, end);
+}
+
 Status Append(const Json& v, std::string* out) {
   switch (v.type()) {
     case Json::value_t::null:
@@ -108,7 +121,7 @@ Status Append(const Json& v, std::string* out) {
       out->append(v.get<bool>() ? "true" : "false");
       return Status::Ok();
     case Json::value_t::number_integer:
-      out->append(EcmaNumberString(static_cast<double>(v.get<std::int64_t>())));
+      AppendInteger(v.get<std::int64_t>(), out);
       return Status::Ok();
     case Json::value_t::number_unsigned:
       out->append(EcmaNumberString(static_cast<double>(v.get<std::uint64_t>())));
@@ -230,6 +243,133 @@ std::string EcmaNumberString(double value) {
     out += std::to_string(std::abs(n - 1));
   }
   return out;
+}
+
+namespace {
+
+Status Misuse(const std::string& what) {
+  return Internal("canonical JSON writer: " + what);
+}
+
+}  // namespace
+
+bool CanonicalWriter::BeforeValue() {
+  if (!status_.ok()) return false;
+  if (open_.empty()) {
+    if (done_) Fail(Misuse("a second value after the document"));
+    done_ = true;
+    return status_.ok();
+  }
+  Open& o = open_.back();
+  if (o.object) {
+    if (!o.named) {
+      Fail(Misuse("a value where a member name is due"));
+      return false;
+    }
+    o.named = false;
+    return true;
+  }
+  if (!o.empty) out_.push_back(',');
+  o.empty = false;
+  return true;
+}
+
+void CanonicalWriter::Fail(Status why) {
+  if (status_.ok()) status_ = std::move(why);
+}
+
+CanonicalWriter& CanonicalWriter::BeginObject() {
+  if (BeforeValue()) {
+    out_.push_back('{');
+    open_.push_back(Open{true, true, false, {}});
+  }
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::EndObject() {
+  if (!status_.ok()) return *this;
+  if (open_.empty() || !open_.back().object || open_.back().named) {
+    Fail(Misuse("an object closed where none is open, or before its last value"));
+    return *this;
+  }
+  open_.pop_back();
+  out_.push_back('}');
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::BeginArray() {
+  if (BeforeValue()) {
+    out_.push_back('[');
+    open_.push_back(Open{false, true, false, {}});
+  }
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::EndArray() {
+  if (!status_.ok()) return *this;
+  if (open_.empty() || open_.back().object) {
+    Fail(Misuse("an array closed where none is open"));
+    return *this;
+  }
+  open_.pop_back();
+  out_.push_back(']');
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::Name(std::string_view name) {
+  if (!status_.ok()) return *this;
+  if (open_.empty() || !open_.back().object || open_.back().named) {
+    Fail(Misuse("member name \"" + std::string(name) +
+                "\" outside an object or where a value is due"));
+    return *this;
+  }
+  Open& o = open_.back();
+  const bool astral = std::any_of(name.begin(), name.end(),
+                                  [](char c) { return static_cast<unsigned char>(c) >= 0xF0; });
+  if (astral || (!o.empty && name <= o.last_name)) {
+    Fail(Misuse("member name \"" + std::string(name) + "\" out of canonical order"));
+    return *this;
+  }
+  if (!o.empty) out_.push_back(',');
+  o.empty = false;
+  o.named = true;
+  o.last_name.assign(name);
+  Status s = AppendString(name, &out_);
+  if (!s.ok()) Fail(std::move(s));
+  out_.push_back(':');
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::String(std::string_view value) {
+  if (BeforeValue()) {
+    Status s = AppendString(value, &out_);
+    if (!s.ok()) Fail(std::move(s));
+  }
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::Int(std::int64_t value) {
+  if (BeforeValue()) AppendInteger(value, &out_);
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::Bool(bool value) {
+  if (BeforeValue()) out_.append(value ? "true" : "false");
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::Value(const Json& value) {
+  if (BeforeValue()) {
+    Status s = Append(value, &out_);
+    if (!s.ok()) Fail(std::move(s));
+  }
+  return *this;
+}
+
+Result<std::string> CanonicalWriter::Finish() && {
+  if (status_.ok() && (!open_.empty() || !done_)) Fail(Misuse("the document is not complete"));
+  if (!status_.ok()) return status_;
+  return std::move(out_);
 }
 
 Result<std::string> CanonicalJson(const Json& value) {

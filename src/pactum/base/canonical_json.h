@@ -7,8 +7,10 @@
 // callers that need exact large integers must carry them as strings.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pactum/base/status.h"
 
@@ -22,5 +24,42 @@ Result<std::string> CanonicalizeJsonText(std::string_view text);
 
 // The ECMAScript string form of a finite double ("1e+21", "0.000001", "-0" → "0").
 std::string EcmaNumberString(double value);
+
+// Canonical JSON written value by value, for callers that know their document's shape: no
+// document is built. Object members must be given in canonical order; a caller writing ASCII
+// names gives them in byte order. A name out of order (or beyond U+FFFF, where UTF-16 order
+// differs from byte order), invalid UTF-8, a value where a name is due or unbalanced nesting
+// makes Finish fail, naming the first mistake (kInternal for a misuse, kInvalidArgument for
+// a value with no canonical form).
+class CanonicalWriter {
+ public:
+  CanonicalWriter& BeginObject();
+  CanonicalWriter& EndObject();
+  CanonicalWriter& BeginArray();
+  CanonicalWriter& EndArray();
+  CanonicalWriter& Name(std::string_view name);
+  CanonicalWriter& String(std::string_view value);
+  CanonicalWriter& Int(std::int64_t value);
+  CanonicalWriter& Bool(bool value);
+  // Any document, canonicalised.
+  CanonicalWriter& Value(const Json& value);
+  // The text, once every object and array is closed.
+  Result<std::string> Finish() &&;
+
+ private:
+  struct Open {
+    bool object;
+    bool empty = true;
+    bool named = false;     // an object's name was given; its value is due
+    std::string last_name;  // an object's previous member name
+  };
+  bool BeforeValue();     // the separator, and whether a value may come here
+  void Fail(Status why);  // keeps the first
+
+  std::string out_;
+  std::vector<Open> open_;
+  bool done_ = false;  // a complete top-level value was written
+  Status status_;
+};
 
 }  // namespace pactum

@@ -138,13 +138,18 @@ Result<std::string> LeafData(const LeafEntry& entry) {
   PACTUM_TRY(CheckLeaf(entry));
   // Written member by member, in RFC 8785's key order, rather than by canonicalising a copy of
   // the leaf: the body (a decision, an evidence item) is most of it and is not copied.
-  PACTUM_ASSIGN_OR_RETURN(std::string body, CanonicalJson(entry.body));
+  std::string canonicalised;
+  const std::string* body = &entry.canonical_body;
+  if (body->empty()) {
+    PACTUM_ASSIGN_OR_RETURN(canonicalised, CanonicalJson(entry.body));
+    body = &canonicalised;
+  }
   PACTUM_ASSIGN_OR_RETURN(std::string tenant, CanonicalJson(Json(entry.tenant)));
   PACTUM_ASSIGN_OR_RETURN(std::string time, CanonicalJson(Json(FormatRfc3339(entry.time))));
   PACTUM_ASSIGN_OR_RETURN(std::string type, CanonicalJson(Json(entry.type)));
   std::string data;
-  data.reserve(body.size() + tenant.size() + time.size() + type.size() + 34);
-  data.append("{\"body\":").append(body);
+  data.reserve(body->size() + tenant.size() + time.size() + type.size() + 34);
+  data.append("{\"body\":").append(*body);
   data.append(",\"tenant\":").append(tenant);
   data.append(",\"time\":").append(time);
   data.append(",\"type\":").append(type).push_back('}');

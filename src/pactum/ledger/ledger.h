@@ -58,6 +58,9 @@ struct LeafEntry {
   std::string tenant;  // the tenant the leaf belongs to; non-empty
   TimePoint time;
   Json body = Json::object();
+  // When set, the body's canonical JSON (RFC 8785), used instead of `body`: for callers that
+  // write it directly (CanonicalWriter) rather than build a document to be canonicalised.
+  std::string canonical_body;
   // Runs on the sequencer inside the transaction that commits the leaf, given the leaf's
   // index, so that a record written here (the evidence row the leaf attests) is durable exactly
   // when its leaf is. A failure rolls back the whole batch, other appenders' leaves too: it

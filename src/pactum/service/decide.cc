@@ -183,16 +183,6 @@ void Service::Decide(const Principal& caller, const std::vector<control::DecideR
       record.decision = std::move(*decision);
     }
     record.id = NewUuidV7(*clock_);
-    Json body = control::ToJson(record.decision);
-    body["id"] = record.id;
-    body["agent"] = request.agent;
-    body["workflow"] = request.workflow;
-    body["action"] = request.action;
-    Json& resource = body["resource"] = Json::object();
-    resource["type"] = request.resource.type;
-    resource["id"] = request.resource.id;
-    body["context"] = request.context;
-    body["pact"] = record.pact;
     const TimePoint at = clock_->Now();
     ledger::LeafEntry::WithLeaf with_review;
     if (record.decision.review || record.decision.sampled_for_review) {
@@ -203,10 +193,15 @@ void Service::Decide(const Principal& caller, const std::vector<control::DecideR
         continue;
       }
       with_review = std::move(*review);
-      body["review_id"] = record.review_id;
     }
-    leaves.emplace_back("decision", caller.tenant_name, at, std::move(body),
-                        std::move(with_review));
+    Result<std::string> body = DecisionLeafBody(record, request);
+    if (!body.ok()) {
+      out.emplace_back(body.status());
+      continue;
+    }
+    ledger::LeafEntry& leaf =
+        leaves.emplace_back("decision", caller.tenant_name, at, Json(), std::move(with_review));
+    leaf.canonical_body = std::move(*body);
     leaf_of.push_back(out.size());
     out.emplace_back(std::move(record));
   }
@@ -234,6 +229,66 @@ void Service::Decide(const Principal& caller, const std::vector<control::DecideR
     }
     done(std::move(out));
   });
+}
+
+Result<std::string> DecisionLeafBody(const DecisionRecord& record,
+                                     const control::DecideRequest& request) {
+  const control::Decision& d = record.decision;
+  const control::TrustUsed& t = d.trust;
+  CanonicalWriter w;
+  auto score = [&w](int value, int lower_bound, bool measured) {
+    w.BeginObject().Name("lower_bound").Int(lower_bound).Name("measured").Bool(measured);
+    w.Name("value").Int(value).EndObject();
+  };
+  // Members in canonical (byte) order; the writer refuses any other.
+  w.BeginObject();
+  w.Name("action").String(request.action);
+  w.Name("agent").String(request.agent);
+  w.Name("context").Value(request.context);
+  w.Name("decision").String(control::NameOf(d.kind));
+  w.Name("determining_policies").BeginArray();
+  for (const std::string& policy : d.determining_policies)
+    w.String(policy);
+  w.EndArray();
+  w.Name("errors").BeginArray();
+  for (const cedar::PolicyError& e : d.errors)
+    w.BeginObject()
+        .Name("message")
+        .String(e.message)
+        .Name("policy")
+        .String(e.policy_id)
+        .EndObject();
+  w.EndArray();
+  w.Name("id").String(record.id);
+  w.Name("pact").Value(record.pact);
+  w.Name("reasons").BeginArray();
+  for (const control::Reason& r : d.reasons) {
+    w.BeginObject().Name("code").String(r.code).Name("message").String(r.message);
+    if (!r.policy.empty()) w.Name("policy").String(r.policy);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Name("resource").BeginObject();
+  w.Name("id").String(request.resource.id).Name("type").String(request.resource.type);
+  w.EndObject();
+  w.Name("review").Bool(d.review);
+  if (!record.review_id.empty()) w.Name("review_id").String(record.review_id);
+  if (!d.reviewer.empty()) w.Name("reviewer").String(d.reviewer);
+  w.Name("sampled_for_review").Bool(d.sampled_for_review);
+  if (d.shadow_decision) w.Name("shadow_decision").String(control::NameOf(*d.shadow_decision));
+  w.Name("trust").BeginObject();
+  w.Name("autonomy").String(pact::NameOf(t.autonomy));
+  w.Name("capability");
+  score(t.capability, t.capability_lb, t.capability_measured);
+  w.Name("drifting").Bool(t.drifting);
+  w.Name("fingerprint_fresh").Bool(t.fingerprint_fresh);
+  w.Name("reputation");
+  score(t.reputation, t.reputation_lb, t.reputation_measured);
+  w.Name("tier").String(pact::NameOf(t.tier));
+  w.EndObject();
+  w.Name("workflow").String(request.workflow);
+  w.EndObject();
+  return std::move(w).Finish();
 }
 
 Json DecisionRecordJson(const DecisionRecord& record) {

@@ -84,6 +84,11 @@ struct DecisionRecord {
 Result<control::DecideRequest> DecideRequestFromJson(const Json& body);
 // The JSON answer of POST /v1/decide.
 Json DecisionRecordJson(const DecisionRecord& record);
+// The body of the decision's log leaf, in canonical JSON (RFC 8785), written without building a
+// document: control::ToJson's members with the record's id, pact and review id and the
+// request's agent, workflow, action, resource and context.
+Result<std::string> DecisionLeafBody(const DecisionRecord& record,
+                                     const control::DecideRequest& request);
 
 struct EventQuery {
   std::optional<std::string> agent, workflow, type;
