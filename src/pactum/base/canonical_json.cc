@@ -60,9 +60,14 @@ Status AppendString(std::string_view s, std::string* out) {
   std::u16string scratch;
   if (!ascii && !ToUtf16(s, &scratch)) return InvalidArgument("string is not valid UTF-8");
   out->push_back('"');
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
+  // Runs of characters that stand for themselves are copied whole.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out->append(s.data() + run, i - run);
+    run = i + 1;
+    switch (u) {
       case '"':
         out->append("\\\"");
         break;
@@ -84,17 +89,15 @@ Status AppendString(std::string_view s, std::string* out) {
       case '\t':
         out->append("\\t");
         break;
-      default:
-        if (u < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out->append("\\u00");
-          out->push_back(kHex[u >> 4]);
-          out->push_back(kHex[u & 0xF]);
-        } else {
-          out->push_back(c);
-        }
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out->append("\\u00");
+        out->push_back(kHex[u >> 4]);
+        out->push_back(kHex[u & 0xF]);
+      }
     }
   }
+  out->append(s.data() + run, s.size() - run);
   out->push_back('"');
   return Status::Ok();
 }
