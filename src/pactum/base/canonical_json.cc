@@ -55,16 +55,27 @@ bool ToUtf16(std::string_view s, std::u16string* out) {
 
 Status AppendString(std::string_view s, std::string* out) {
   // ASCII is valid UTF-8; anything else is checked by converting it.
-  const bool ascii =
-      std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  std::u16string scratch;
-  if (!ascii && !ToUtf16(s, &scratch)) return InvalidArgument("string is not valid UTF-8");
+  const std::size_t plain = JsonPlainRunEnd(s, 0);
+  if (plain < s.size() &&
+      std::any_of(s.begin() + static_cast<std::ptrdiff_t>(plain), s.end(),
+                  [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+    std::u16string scratch;
+    if (!ToUtf16(s, &scratch)) return InvalidArgument("string is not valid UTF-8");
+  }
+  if (plain == s.size()) {  // the common case: nothing to escape
+    out->push_back('"');
+    out->append(s);
+    out->push_back('"');
+    return Status::Ok();
+  }
   out->push_back('"');
   // Runs of characters that stand for themselves are copied whole.
   std::size_t run = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
+    i = JsonPlainRunEnd(s, i);
+    if (i == s.size()) break;
     const auto u = static_cast<unsigned char>(s[i]);
-    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    if (u >= 0x20 && u != '"' && u != '\\') continue;  // a byte of a UTF-8 sequence, or DEL
     out->append(s.data() + run, i - run);
     run = i + 1;
     switch (u) {
@@ -282,6 +293,7 @@ void CanonicalWriter::Fail(Status why) {
 }
 
 CanonicalWriter& CanonicalWriter::BeginObject() {
+  if (out_.empty()) out_.reserve(1024);  // a decision or evidence leaf fits: one allocation
   if (BeforeValue()) {
     out_.push_back('{');
     open_.push_back(Open{true, true, false, {}});

@@ -1,8 +1,30 @@
 #include "pactum/base/json.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 namespace pactum {
+
+std::size_t JsonPlainRunEnd(std::string_view s, std::size_t i) {
+  // A byte's high bit is set in `stop` if it is below 0x20, '"', '\\' or not ASCII. Borrows
+  // only carry upwards, so the lowest bit set marks the first such byte.
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  auto zero_byte = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    const std::uint64_t stop = ((x - kOnes * 0x20) & ~x & kHigh) | (x & kHigh) |
+                               zero_byte(x ^ (kOnes * '"')) | zero_byte(x ^ (kOnes * '\\'));
+    if (stop != 0) return i + static_cast<std::size_t>(std::countr_zero(stop)) / 8;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+  }
+  return i;
+}
 
 TextPosition PositionOf(std::string_view text, std::size_t offset) {
   TextPosition pos;

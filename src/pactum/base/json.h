@@ -21,4 +21,9 @@ struct TextPosition {
 };
 TextPosition PositionOf(std::string_view text, std::size_t offset);
 
+// The end of the run of bytes of `s` from `from` that a JSON string carries as themselves: the
+// index of the first control character, '"', '\\' or non-ASCII byte, or s.size(). Eight bytes
+// at a time: readers and writers of JSON text spend most of their time here.
+std::size_t JsonPlainRunEnd(std::string_view s, std::size_t from);
+
 }  // namespace pactum

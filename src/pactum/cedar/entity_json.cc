@@ -1,8 +1,6 @@
 #include "pactum/cedar/entity_json.h"
 
 #include <algorithm>
-#include <array>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -203,31 +201,7 @@ class Cursor {
     return Status::Ok();
   }
 
-  // The end of the run of bytes from `i` that stand for themselves in a string: ASCII, neither
-  // a control character nor '"' nor '\\'.
-  std::size_t PlainRun(std::size_t i) const {
-    // Eight bytes at a time: a byte's high bit is set in `stop` if it is below 0x20, '"', '\\'
-    // or not ASCII. Borrows only carry upwards, so the lowest bit set marks the first such byte.
-    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-    auto zero_byte = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-    for (; i + 8 <= text_.size(); i += 8) {
-      std::uint64_t x;
-      std::memcpy(&x, text_.data() + i, 8);
-      const std::uint64_t stop = ((x - kOnes * 0x20) & ~x & kHigh) | (x & kHigh) |
-                                 zero_byte(x ^ (kOnes * '"')) | zero_byte(x ^ (kOnes * '\\'));
-      if (stop != 0) return i + static_cast<std::size_t>(std::countr_zero(stop)) / 8;
-    }
-    static constexpr auto kPlain = [] {
-      std::array<bool, 256> plain{};
-      for (int c = 0x20; c < 0x80; ++c)
-        plain[c] = c != '"' && c != '\\';
-      return plain;
-    }();
-    while (i < text_.size() && kPlain[static_cast<unsigned char>(text_[i])])
-      ++i;
-    return i;
-  }
+  std::size_t PlainRun(std::size_t i) const { return JsonPlainRunEnd(text_, i); }
 
   // A number as nlohmann classifies it: integers that fit 64 bits, else non-integers.
   Status ReadNumber(Number* out) {
