@@ -339,19 +339,26 @@ CanonicalWriter& CanonicalWriter::Name(std::string_view name) {
     return *this;
   }
   Open& o = open_.back();
-  const bool astral = std::any_of(name.begin(), name.end(),
-                                  [](char c) { return static_cast<unsigned char>(c) >= 0xF0; });
+  // A plain ASCII name (the usual one) needs neither escapes nor the UTF-16 order check.
+  const bool plain = JsonPlainRunEnd(name, 0) == name.size();
+  const bool astral = !plain && std::any_of(name.begin(), name.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0xF0;
+  });
   if (astral || (!o.empty && name <= o.last_name)) {
     Fail(Misuse("member name \"" + std::string(name) + "\" out of canonical order"));
     return *this;
   }
-  if (!o.empty) out_.push_back(',');
+  if (!o.empty) out_.append(1, ',');
   o.empty = false;
   o.named = true;
   o.last_name.assign(name);
+  if (plain) {
+    out_.append(1, '"').append(name).append("\":", 2);
+    return *this;
+  }
   Status s = AppendString(name, &out_);
   if (!s.ok()) Fail(std::move(s));
-  out_.push_back(':');
+  out_.append(1, ':');
   return *this;
 }
 
