@@ -311,10 +311,16 @@ Status TypeInputs(const Boundary::Compiled& c, const DecideRequest& r, cedar::Re
     with_confidence[kConfidence] = *confidence;
     caller = &with_confidence;
   }
-  Result<Json> typed =
-      cedar::schema::NormalizeValue(schema, *caller, action->context.get(), "context", 0);
-  if (!typed.ok()) return AsPath(typed.status());
-  PACTUM_ASSIGN_OR_RETURN(*context, RecordFromJson(*typed, "context"));
+  const cedar::schema::Type& context_type = *action->context;
+  const bool nothing_required =
+      std::none_of(context_type.attributes.begin(), context_type.attributes.end(),
+                   [](const auto& attribute) { return attribute.second.required; });
+  if (!caller->empty() || !nothing_required) {  // an empty context where none is required: {}
+    Result<Json> typed =
+        cedar::schema::NormalizeValue(schema, *caller, &context_type, "context", 0);
+    if (!typed.ok()) return AsPath(typed.status());
+    PACTUM_ASSIGN_OR_RETURN(*context, RecordFromJson(*typed, "context"));
+  }
   if (confidence && !declared) context->insert_or_assign(kConfidence, *confidence);
 
   const cedar::schema::EntityType* type = schema.FindEntityType(r.resource.type);
