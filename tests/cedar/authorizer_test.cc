@@ -183,5 +183,73 @@ TEST(CedarEntities, RejectsBadJson) {
   EXPECT_FALSE(Entities::FromJson(nested).ok());
 }
 
+// A store built on a shared base (the schema's action entities): the base's entities are in it
+// without being copied, an added entity replaces the base's, and a parent in the base brings
+// the base's ancestors of it.
+TEST(CedarEntities, AStoreOnABaseHoldsTheBasesEntitiesAndAncestors) {
+  auto uid = [](const char* type, const char* id) { return EntityUid{type, id}; };
+  auto entity = [](EntityUid u, std::vector<EntityUid> parents) {
+    Entity e;
+    e.uid = std::move(u);
+    e.parents = std::move(parents);
+    return e;
+  };
+  Entities::Builder base_builder;
+  ASSERT_TRUE(base_builder.Add(entity(uid("Action", "all"), {})).ok());
+  ASSERT_TRUE(base_builder.Add(entity(uid("Action", "read"), {uid("Action", "all")})).ok());
+  ASSERT_TRUE(base_builder.Add(entity(uid("Action", "view"), {uid("Action", "read")})).ok());
+  auto base = std::make_shared<const Entities>(std::move(base_builder).Finish());
+
+  Entities::Builder builder;
+  Entity alice = entity(uid("User", "alice"), {uid("Group", "g"), uid("Action", "view")});
+  alice.attrs.emplace("age", Value(std::int64_t{30}));
+  ASSERT_TRUE(builder.Add(std::move(alice)).ok());
+  ASSERT_TRUE(builder.Add(entity(uid("Group", "g"), {uid("Group", "h")})).ok());
+  ASSERT_TRUE(builder.Add(entity(uid("Action", "read"), {uid("Action", "all")})).ok());  // again
+  Entities store = std::move(builder).Finish(base);
+
+  EXPECT_EQ(store.size(), 5u);  // alice, g, and the base's three (read once)
+  EXPECT_EQ(base->size(), 3u);
+  ASSERT_NE(store.Find(uid("Action", "view")), nullptr);
+  EXPECT_EQ(store.Find(uid("Action", "nope")), nullptr);
+  // alice: g and h (outside the store) by walking, view and its ancestors from the base.
+  for (const char* group : {"g", "h"})
+    EXPECT_TRUE(store.IsInOrEqual(uid("User", "alice"), uid("Group", group))) << group;
+  for (const char* action : {"view", "read", "all"})
+    EXPECT_TRUE(store.IsInOrEqual(uid("User", "alice"), uid("Action", action))) << action;
+  EXPECT_EQ(store.Resolve(uid("User", "alice")).ancestors().size(), 5u);  // no duplicates
+  EXPECT_TRUE(store.IsInOrEqual(uid("Action", "view"), uid("Action", "all")));
+  EXPECT_FALSE(store.IsInOrEqual(uid("Action", "all"), uid("Action", "view")));
+  EXPECT_EQ(store.Find(uid("User", "alice"))->attrs.at("age").as_long(), 30);
+}
+
+// Ancestor sets are kept unsorted while small and sorted once large; membership is the same.
+TEST(CedarEntities, LargeAndSmallAncestorSetsAnswerAlike) {
+  auto name = [](char prefix, int n) {  // ("g", 7) -> "g7"
+    std::string out(1, prefix);
+    out += std::to_string(n);
+    return out;
+  };
+  Entities::Builder builder;
+  std::vector<EntityUid> groups;
+  for (int i = 0; i < 40; ++i)
+    groups.push_back(EntityUid{"Group", name('g', 39 - i)});
+  for (int n : {3, 15, 16, 40}) {
+    Entity e;
+    e.uid = EntityUid{"User", name('u', n)};
+    e.parents.assign(groups.begin(), groups.begin() + n);
+    e.parents.push_back(groups.front());  // a duplicate parent
+    ASSERT_TRUE(builder.Add(std::move(e)).ok());
+  }
+  Entities store = std::move(builder).Finish();
+  for (int n : {3, 15, 16, 40}) {
+    const EntityUid user{"User", name('u', n)};
+    EXPECT_EQ(store.Resolve(user).ancestors().size(), static_cast<std::size_t>(n));
+    for (int i = 0; i < 40; ++i)
+      EXPECT_EQ(store.IsInOrEqual(user, groups[static_cast<std::size_t>(i)]), i < n)
+          << n << " " << i;
+  }
+}
+
 }  // namespace
 }  // namespace pactum::cedar
