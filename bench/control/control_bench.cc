@@ -14,6 +14,8 @@
 
 #include "pactum/control/control.h"
 
+#include "percentiles.h"
+
 namespace pactum::control {
 namespace {
 
@@ -114,12 +116,7 @@ void Percentiles(benchmark::State& state, bool schema) {
       ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
     }
   }
-  std::sort(ns.begin(), ns.end());
-  auto at = [&](double q) { return ns[static_cast<std::size_t>(q * (ns.size() - 1))] / 1000; };
-  state.counters["p50_us"] = at(0.50);
-  state.counters["p99_us"] = at(0.99);
-  state.counters["p999_us"] = at(0.999);
-  state.counters["calls"] = static_cast<double>(ns.size());
+  bench::ReportPercentiles(state, ns);
 }
 void BM_Percentiles_Schema(benchmark::State& state) {
   Percentiles(state, true);

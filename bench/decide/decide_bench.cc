@@ -34,6 +34,8 @@
 #include "pactum/pact/pact.h"
 #include "pactum/service/service.h"
 
+#include "percentiles.h"
+
 namespace pactum {
 namespace {
 
@@ -124,15 +126,6 @@ Setup& Get() {
   return setup;
 }
 
-void ReportPercentiles(benchmark::State& state, std::vector<double>& ns) {
-  std::sort(ns.begin(), ns.end());
-  auto at = [&](double q) { return ns[static_cast<std::size_t>(q * (ns.size() - 1))] / 1000; };
-  state.counters["p50_us"] = at(0.50);
-  state.counters["p99_us"] = at(0.99);
-  state.counters["p999_us"] = at(0.999);
-  state.counters["calls"] = static_cast<double>(ns.size());
-}
-
 void BM_Queued_Percentiles(benchmark::State& state) {
   Setup& s = Get();
   const auto calls = static_cast<std::size_t>(state.range(0));
@@ -159,7 +152,7 @@ void BM_Queued_Percentiles(benchmark::State& state) {
     while (answered.load(std::memory_order_acquire) < queued)
       std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
-  ReportPercentiles(state, ns);
+  bench::ReportPercentiles(state, ns);
 }
 BENCHMARK(BM_Queued_Percentiles)
     ->Arg(100'000)
@@ -183,7 +176,7 @@ void BM_Durable_Percentiles(benchmark::State& state) {
       ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
     }
   }
-  ReportPercentiles(state, ns);
+  bench::ReportPercentiles(state, ns);
 }
 BENCHMARK(BM_Durable_Percentiles)
     ->Arg(2'000)
