@@ -105,6 +105,26 @@ TEST_F(ServerTest, KeysAndScopes) {
   ExpectError(c.Delete("/v1/keys/" + reader_id, admin_), 404, "not_found");
 }
 
+// The server caches live keys; `pactum keys revoke`, another process on the same folder, must
+// still end a key at once.
+TEST_F(ServerTest, AKeyRevokedByTheCliWhileTheServerRunsIsRefusedAtOnce) {
+  StartServer();
+  auto c = server_->client();
+  std::string reader = CreateKey(admin_, R"(["read"])");
+  ASSERT_EQ(c.Get("/v1/whoami", reader).status, 200);
+  ASSERT_EQ(c.Get("/v1/whoami", reader).status, 200);  // cached by now
+  auto listed = c.Get("/v1/keys", admin_).json()["keys"];
+  ASSERT_EQ(listed.size(), 2u);
+  const std::string reader_id = listed[1]["id"];
+  std::string out, err;
+  ASSERT_EQ(RunPactum({"keys", "revoke", "--data", (dir_.path() / "data").string(), reader_id},
+                      &out, &err),
+            0)
+      << err;
+  ExpectError(c.Get("/v1/whoami", reader), 401, "unauthenticated");
+  EXPECT_EQ(c.Get("/v1/whoami", admin_).status, 200);  // other keys are unaffected
+}
+
 TEST_F(ServerTest, TenantsNeverSeeEachOther) {
   StartServer();
   auto c = server_->client();

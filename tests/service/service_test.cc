@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "pactum/base/canonical_json.h"
+#include "pactum/store/store.h"
+#include "pactum/store/tenants.h"
 
 namespace pactum::service {
 namespace {
@@ -58,6 +60,46 @@ TEST_F(ServiceTest, AuthenticatesOnlyLiveKeys) {
   EXPECT_EQ(service_->Authenticate("Bearer x").status().code(), Code::kUnauthenticated);
 
   ASSERT_TRUE(service_->RevokeKey(*who, issued->key.id).ok());
+  EXPECT_EQ(service_->Authenticate(issued->secret).status().code(), Code::kUnauthenticated);
+}
+
+// Live keys are cached; a revocation by another process on the same folder (the CLI while the
+// server runs) must still end them at once.
+TEST_F(ServiceTest, AKeyRevokedByAnotherProcessStopsWorkingAtOnce) {
+  auto issued = service_->CreateOperatorKey("soc", "ci", {"decide"});
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  ASSERT_TRUE(service_->Authenticate(issued->secret).ok());
+  ASSERT_TRUE(service_->Authenticate(issued->secret).ok());  // now from the cache
+  {
+    ServiceOptions options = OperatorOptions(dir_);
+    options.clock = &clock_;
+    auto operator_service = Service::Open(options);
+    ASSERT_TRUE(operator_service.ok()) << operator_service.status().ToString();
+    ASSERT_TRUE((*operator_service)->RevokeAnyKey(issued->key.id).ok());  // `pactum keys revoke`
+  }
+  EXPECT_EQ(service_->Authenticate(issued->secret).status().code(), Code::kUnauthenticated);
+}
+
+// The bound for a revoking process that dies between its commit and telling the others: a
+// revocation the cache was not told of (written to the store alone) ends the key within
+// KeyCache::kTtl. This also shows that a cached key is not read from the store.
+TEST_F(ServiceTest, AnUnannouncedRevocationEndsAKeyWithinTheCacheTtl) {
+  auto issued = service_->CreateOperatorKey("soc", "ci", {"decide"});
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  auto who = service_->Authenticate(issued->secret);
+  ASSERT_TRUE(who.ok());
+  {
+    auto store = store::Store::Open(dir_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)
+                    ->Write([&](store::Connection& db) -> Status {
+                      return store::RevokeApiKey(db, who->tenant_id, issued->key.id, 1).status();
+                    })
+                    .ok());
+  }
+  clock_.Advance(KeyCache::kTtl - std::chrono::seconds(1));
+  EXPECT_TRUE(service_->Authenticate(issued->secret).ok());  // cached, not read again
+  clock_.Advance(std::chrono::seconds(1));
   EXPECT_EQ(service_->Authenticate(issued->secret).status().code(), Code::kUnauthenticated);
 }
 

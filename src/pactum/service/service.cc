@@ -45,6 +45,7 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceOptions& options) {
   PACTUM_ASSIGN_OR_RETURN(auto log, ledger::Ledger::Open(*store, {options.clock}));
   std::unique_ptr<Service> service(
       new Service(std::move(store), options.clock, std::move(log), options.trust));
+  service->keys_ = std::make_unique<KeyCache>(options.data_dir);
   if (options.load_trust) {
     PACTUM_TRY(service->ReplayLoop());
     PACTUM_TRY(service->LoadPactModes());
@@ -113,6 +114,10 @@ Result<Principal> Service::Authenticate(std::string_view secret) {
   if (secret.size() != kSecretLength || secret.substr(0, kKeyPrefix.size()) != kKeyPrefix)
     return unknown;
   const Sha256Digest digest = Sha256(secret);
+  const std::string_view hash(reinterpret_cast<const char*>(digest.data()), digest.size());
+  const TimePoint now = clock_->Now();
+  const std::uint64_t epoch = keys_->Epoch();  // before the store is read: see KeyCache
+  if (std::optional<Principal> cached = keys_->Find(hash, epoch, now)) return std::move(*cached);
   std::optional<store::ApiKeyRow> row;
   PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
     PACTUM_ASSIGN_OR_RETURN(row, store::FindApiKeyBySecretHash(db, AsBytes(digest)));
@@ -121,7 +126,9 @@ Result<Principal> Service::Authenticate(std::string_view secret) {
   // The lookup is by hash; the final comparison is constant-time regardless.
   if (!row || !ConstantTimeEqual(row->secret_sha256, AsBytes(digest)) || row->revoked_at)
     return unknown;
-  return Principal{row->tenant_id, row->tenant_name, row->id, row->name, row->scopes};
+  Principal principal{row->tenant_id, row->tenant_name, row->id, row->name, row->scopes};
+  keys_->Put(hash, principal, epoch, now);
+  return principal;
 }
 
 Result<IssuedKey> Service::CreateKey(const Principal& caller, std::string_view name,
@@ -141,14 +148,16 @@ Result<std::vector<ApiKey>> Service::ListKeys(const Principal& caller) {
 }
 
 Status Service::RevokeKey(const Principal& caller, std::string_view key_id) {
-  return store_->Write([&](store::Connection& db) -> Status {
+  PACTUM_TRY(store_->Write([&](store::Connection& db) -> Status {
     PACTUM_ASSIGN_OR_RETURN(
         bool revoked, store::RevokeApiKey(db, caller.tenant_id, key_id, UnixMillis(clock_->Now())));
     // Another tenant's key is indistinguishable from no key at all.
     if (!revoked)
       return NotFound("no active API key \"" + std::string(key_id) + "\"", {{"field", "id"}});
     return Status::Ok();
-  });
+  }));
+  keys_->Revoked();  // committed: now every process forgets its cached keys
+  return Status::Ok();
 }
 
 Result<IssuedKey> Service::CreateOperatorKey(std::string_view tenant_name, std::string_view name,
@@ -174,12 +183,14 @@ Result<std::vector<ApiKey>> Service::ListAllKeys(std::optional<std::string> tena
 }
 
 Status Service::RevokeAnyKey(std::string_view key_id) {
-  return store_->Write([&](store::Connection& db) -> Status {
+  PACTUM_TRY(store_->Write([&](store::Connection& db) -> Status {
     PACTUM_ASSIGN_OR_RETURN(
         bool revoked, store::RevokeApiKey(db, std::nullopt, key_id, UnixMillis(clock_->Now())));
     if (!revoked) return NotFound("no active API key \"" + std::string(key_id) + "\"");
     return Status::Ok();
-  });
+  }));
+  keys_->Revoked();  // committed: now every process forgets its cached keys
+  return Status::Ok();
 }
 
 Status Service::CheckHealth() {

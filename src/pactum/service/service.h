@@ -21,6 +21,7 @@
 #include "pactum/ledger/bundle.h"
 #include "pactum/ledger/ledger.h"
 #include "pactum/service/auth.h"
+#include "pactum/service/key_cache.h"
 #include "pactum/service/review_waits.h"
 #include "pactum/service/trust_book.h"
 #include "pactum/trust/trust.h"
@@ -106,7 +107,8 @@ class Service {
   Result<std::optional<IssuedKey>> Bootstrap();
 
   // Resolves a bearer secret to its caller. Unknown, malformed and revoked keys all fail with
-  // the same kUnauthenticated message, so the answer reveals nothing about which it was.
+  // the same kUnauthenticated message, so the answer reveals nothing about which it was. Live
+  // keys are cached; a revocation, from any process, ends that at once (key_cache.h).
   Result<Principal> Authenticate(std::string_view secret);
 
   // Keys, as seen by an authenticated caller: always within the caller's tenant.
@@ -311,6 +313,7 @@ class Service {
 
   std::unique_ptr<store::Store> store_;
   const Clock* clock_;
+  std::unique_ptr<KeyCache> keys_;          // Authenticate's cache of live keys
   std::unique_ptr<ledger::Ledger> ledger_;  // after store_: destroyed before it
   TrustBook book_;
   // Serialises the loop's writes (agents, pacts, evidence), so the order trust sees them in
