@@ -107,7 +107,7 @@ TrustUsed Used(const trust::TrustSnapshot& snapshot) {
 }
 
 // Built member by member: nlohmann's nested initializer lists copy every level they build, which
-// made this the most expensive part of a decision (it runs for every one, for its log leaf).
+// made this the most expensive part of a decision's answer.
 Json ScoreJson(int value, int lower_bound, bool measured) {
   Json out = Json::object();
   out["value"] = value;
