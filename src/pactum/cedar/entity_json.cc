@@ -1314,21 +1314,10 @@ Status EntityReader::CheckScope(const EntityUid& principal, const EntityUid& act
     return InvalidArgument("action " + UidText(action) + " is not declared in the schema");
   }
   const schema::Action& declared = *it->second.action;
-  struct ScopeSlot {
-    const char* role;
-    const EntityUid& uid;
-    const std::set<std::string>& allowed;
-  };
-  for (const ScopeSlot& slot : {ScopeSlot{"principal", principal, declared.principal_types},
-                                ScopeSlot{"resource", resource, declared.resource_types}}) {
-    if (!slot.allowed.count(slot.uid.type)) {
-      return InvalidArgument(std::string(slot.role) + " type " + slot.uid.type +
-                             " is not valid for action " + declared.uid.type + "::\"" +
-                             declared.uid.id + "\"");
-    }
-    if (index_->has_enums) {
-      PACTUM_TRY(schema::CheckEnumId(index_->schema, slot.uid.type, slot.uid.id, slot.role));
-    }
+  for (const auto& [role, uid] : {std::pair<const char*, const EntityUid&>{"principal", principal},
+                                  std::pair<const char*, const EntityUid&>{"resource", resource}}) {
+    PACTUM_TRY(schema::CheckAppliesTo(declared, role, uid.type));
+    if (index_->has_enums) PACTUM_TRY(schema::CheckEnumId(index_->schema, uid.type, uid.id, role));
   }
   return Status::Ok();
 }

@@ -443,22 +443,20 @@ Status ValidateRequestScope(const Schema& schema, const Json& principal, const J
                             const Json& resource) {
   PACTUM_ASSIGN_OR_RETURN(const Action* declared, FindDeclaredAction(schema, action));
   Checker checker(schema);
-  struct Slot {
-    const char* role;
-    const Json& json;
-    const std::set<std::string>& allowed;
-  };
-  for (const Slot& slot : {Slot{"principal", principal, declared->principal_types},
-                           Slot{"resource", resource, declared->resource_types}}) {
-    PACTUM_ASSIGN_OR_RETURN(Uid uid, ParseUid(slot.json, slot.role));
-    if (!slot.allowed.count(uid.type)) {
-      return InvalidArgument(std::string(slot.role) + " type " + uid.type +
-                             " is not valid for action " + declared->uid.type + "::\"" +
-                             declared->uid.id + "\"");
-    }
-    PACTUM_TRY(checker.CheckEnumId(uid, slot.role));
-  }
-  return Status::Ok();
+  PACTUM_ASSIGN_OR_RETURN(Uid p, ParseUid(principal, "principal"));
+  PACTUM_TRY(CheckAppliesTo(*declared, "principal", p.type));
+  PACTUM_TRY(checker.CheckEnumId(p, "principal"));
+  PACTUM_ASSIGN_OR_RETURN(Uid r, ParseUid(resource, "resource"));
+  PACTUM_TRY(CheckAppliesTo(*declared, "resource", r.type));
+  return checker.CheckEnumId(r, "resource");
+}
+
+Status CheckAppliesTo(const Action& action, std::string_view role, const std::string& type) {
+  const std::set<std::string>& allowed =
+      role == "principal" ? action.principal_types : action.resource_types;
+  if (allowed.count(type)) return Status::Ok();
+  return InvalidArgument(std::string(role) + " type " + type + " is not valid for action " +
+                         action.uid.type + "::\"" + action.uid.id + "\"");
 }
 
 }  // namespace pactum::cedar::schema

@@ -51,5 +51,9 @@ Status ValidateRequest(const Schema& schema, const Json& principal, const Json& 
 // types are in its appliesTo (and their ids in their enumerations).
 Status ValidateRequestScope(const Schema& schema, const Json& principal, const Json& action,
                             const Json& resource);
+// One side of ValidateRequestScope on a uid already read: `type` is among the declared action's
+// principal types (`role` "principal") or resource types ("resource"). The id's enumeration is
+// CheckEnumId's to check.
+Status CheckAppliesTo(const Action& action, std::string_view role, const std::string& type);
 
 }  // namespace pactum::cedar::schema
