@@ -120,6 +120,43 @@ TEST(CanonicalWriter, WritesWhatCanonicalJsonWrites) {
   EXPECT_EQ(*text, *CanonicalJson(doc));
 }
 
+// A name is checked against the one before it in its own object, whether that one was written
+// as it is or needed escapes, and whatever nested objects came between.
+TEST(CanonicalWriter, OrdersNamesWithEscapesAndNesting) {
+  CanonicalWriter w;
+  w.BeginObject()
+      .Name("a\tb")
+      .BeginObject()
+      .Name("z")
+      .Int(1)
+      .EndObject()
+      .Name("a\"")  // '"' (0x22) after '\t' (0x09)
+      .Canonical(R"({"k":[1,"v"]})")
+      .Name("ab")
+      .BeginObject()
+      .Name("b\n")
+      .Bool(true)
+      .Name("c")
+      .Bool(false)
+      .EndObject()
+      .Name("é")
+      .Int(2)
+      .EndObject();
+  Result<std::string> text = std::move(w).Finish();
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  const Json doc = Json::parse(R"({"a\tb": {"z": 1}, "a\"": {"k": [1, "v"]},
+                                   "ab": {"b\n": true, "c": false}, "é": 2})");
+  EXPECT_EQ(*text, *CanonicalJson(doc));
+
+  CanonicalWriter after_escaped;  // "a\t" sorts before "a\"", so this order is refused
+  after_escaped.BeginObject().Name("a\"").Int(1).Name("a\t").Int(2).EndObject();
+  EXPECT_EQ(std::move(after_escaped).Finish().status().code(), Code::kInternal);
+  CanonicalWriter after_nested;  // the nested object's "z" does not count as the outer's last
+  after_nested.BeginObject().Name("b").BeginObject().Name("z").Int(1).EndObject();
+  after_nested.Name("a").Int(2).EndObject();
+  EXPECT_EQ(std::move(after_nested).Finish().status().code(), Code::kInternal);
+}
+
 TEST(CanonicalWriter, RefusesWhatWouldNotBeCanonical) {
   auto finish = [](CanonicalWriter& w) { return std::move(w).Finish().status(); };
   {

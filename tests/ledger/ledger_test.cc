@@ -448,6 +448,33 @@ TEST_F(LedgerTest, ALeafWithNoCanonicalFormFailsOnlyItsOwnBatch) {
   EXPECT_EQ(ledger_->Leaf(1)->data, *LeafData(Entry(3)));
 }
 
+TEST_F(LedgerTest, ABodyRenderedOnTheSequencerIsTheLeafsBodyAndItsFailureFailsItsBatch) {
+  Open();
+  LeafEntry rendered{"decision", "acme", FromUnixMillis(1'700'000'000'123)};
+  std::atomic<int> renders{0};
+  rendered.body = Json{{"ignored", true}};  // render_body wins over body and canonical_body
+  rendered.render_body = [&renders]() -> Result<std::string> {
+    ++renders;
+    return std::string(R"({"a":"é","z":1})");
+  };
+  EXPECT_EQ(
+      *LeafData(rendered),
+      R"({"body":{"a":"é","z":1},"tenant":"acme","time":"2023-11-14T22:13:20.123Z","type":"decision"})");
+  renders = 0;
+  LeafEntry refused = Entry(1);
+  refused.render_body = []() -> Result<std::string> {
+    return InvalidArgument("no canonical form");
+  };
+  auto good = ledger_->Enqueue({rendered});
+  auto failed = ledger_->Enqueue({Entry(2), refused});
+  auto receipts = good.get();
+  ASSERT_TRUE(receipts.ok()) << receipts.status().message();
+  EXPECT_EQ(renders.load(), 1);  // once, by the sequencer
+  EXPECT_EQ(failed.get().status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(ledger_->Size(), 1u);
+  EXPECT_EQ(ledger_->Leaf(0)->data, *LeafData(rendered));
+}
+
 TEST_F(LedgerTest, ClosingTheLedgerCommitsAndAnswersEveryQueuedBatch) {
   Open();
   constexpr int kBatches = 100;

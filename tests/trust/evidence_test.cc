@@ -1,5 +1,6 @@
 #include "pactum/trust/evidence.h"
 
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -233,6 +234,65 @@ TEST(EvidenceJson, RoundTrips) {
   auto review_back = EvidenceFromJson(ToJson(review), 0);
   ASSERT_TRUE(review_back.ok()) << review_back.status().ToString();
   EXPECT_EQ(ToJson(*review_back), ToJson(review));
+}
+
+// The leaf body is written without building ToJson's document; it must be that document's
+// canonical form, byte for byte, or stored leaves would stop matching what replay reads.
+TEST(EvidenceJson, WriteCanonicalIsTheCanonicalFormOfToJson) {
+  auto canonical = [](const Evidence& e) {
+    CanonicalWriter w;
+    WriteCanonical(e, w);
+    return std::move(w).Finish();
+  };
+  auto expect_same = [&](const Evidence& e) {
+    Result<std::string> written = canonical(e);
+    ASSERT_TRUE(written.ok()) << written.status().ToString();
+    EXPECT_EQ(*written, *CanonicalJson(ToJson(e)));
+  };
+  auto every_part = EvidenceFromJson(Valid(), kDefaultTime);
+  ASSERT_TRUE(every_part.ok());
+  every_part->id = "0190a5b4-0000-7000-8000-000000000001";
+  every_part->observed.scores["é-grounded"] = 1e-7;  // a name beyond ASCII, a small number
+  every_part->observed.scores["\U0001F600"] = 3;     // one that UTF-16 orders differently
+  every_part->observed.outcomes["z"] = -0.0;
+  expect_same(*every_part);
+
+  Evidence bare;  // nothing optional: no id, no parts
+  bare.kind = EvidenceKind::kIncident;
+  bare.agent = "a\"b";
+  bare.workflow = "w\n";
+  bare.time = 1'790'000'000.0005;  // rounds to the millisecond either way
+  expect_same(bare);
+
+  Evidence dispute = bare;
+  dispute.kind = EvidenceKind::kDisputeResolution;
+  dispute.disputed_evidence_id = "e1";
+  dispute.dispute_upheld = false;
+  dispute.correction = every_part->observed;
+  expect_same(dispute);
+  dispute.correction.reset();
+  dispute.dispute_upheld.reset();
+  expect_same(dispute);
+
+  Evidence review = bare;
+  review.kind = EvidenceKind::kReviewResolution;
+  review.review_approved = false;
+  expect_same(review);
+  review.review_approved.reset();
+  review.review_id = "r9";
+  expect_same(review);
+
+  Evidence breach = bare;
+  breach.kind = EvidenceKind::kBreach;
+  breach.severity = pact::Severity::kCritical;
+  breach.subject = "tp-recall";
+  breach.observed.escalation_needed = true;
+  breach.observed.latency_ms = 12;
+  expect_same(breach);
+
+  Evidence nan = bare;  // no canonical form: the writer says so rather than write one
+  nan.observed.cost_usd = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(canonical(nan).status().code(), Code::kInvalidArgument);
 }
 
 TEST(EvidenceKind, NamesRoundTrip) {

@@ -3,12 +3,29 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <initializer_list>
 #include <vector>
 
 #include "pactum/base/json.h"
 
 namespace pactum {
 namespace {
+
+// Appends the pieces with one size change: std::string checks and grows on every append, which
+// for the short names and values of a leaf costs more than the copying.
+void AppendAll(std::string* out, std::initializer_list<std::string_view> parts) {
+  std::size_t n = 0;
+  for (std::string_view p : parts)
+    n += p.size();
+  const std::size_t at = out->size();
+  out->resize(at + n);
+  char* d = out->data() + at;
+  for (std::string_view p : parts) {
+    std::memcpy(d, p.data(), p.size());
+    d += p.size();
+  }
+}
 
 // Decodes UTF-8 into UTF-16 code units; false on malformed input.
 bool ToUtf16(std::string_view s, std::u16string* out) {
@@ -63,9 +80,7 @@ Status AppendString(std::string_view s, std::string* out) {
     if (!ToUtf16(s, &scratch)) return InvalidArgument("string is not valid UTF-8");
   }
   if (plain == s.size()) {  // the common case: nothing to escape
-    out->push_back('"');
-    out->append(s);
-    out->push_back('"');
+    AppendAll(out, {"\"", s, "\""});
     return Status::Ok();
   }
   out->push_back('"');
@@ -293,10 +308,9 @@ void CanonicalWriter::Fail(Status why) {
 }
 
 CanonicalWriter& CanonicalWriter::BeginObject() {
-  if (out_.empty()) out_.reserve(1024);  // a decision or evidence leaf fits: one allocation
   if (BeforeValue()) {
     out_.push_back('{');
-    open_.push_back(Open{true, true, false, {}});
+    open_.emplace_back().object = true;
   }
   return *this;
 }
@@ -315,7 +329,7 @@ CanonicalWriter& CanonicalWriter::EndObject() {
 CanonicalWriter& CanonicalWriter::BeginArray() {
   if (BeforeValue()) {
     out_.push_back('[');
-    open_.push_back(Open{false, true, false, {}});
+    open_.emplace_back().object = false;
   }
   return *this;
 }
@@ -339,26 +353,35 @@ CanonicalWriter& CanonicalWriter::Name(std::string_view name) {
     return *this;
   }
   Open& o = open_.back();
-  // A plain ASCII name (the usual one) needs neither escapes nor the UTF-16 order check.
+  // A plain ASCII name (the usual one) needs neither escapes nor the UTF-16 order check, and
+  // is written as it is, so the next name is checked against the text already written.
   const bool plain = JsonPlainRunEnd(name, 0) == name.size();
   const bool astral = !plain && std::any_of(name.begin(), name.end(), [](char c) {
     return static_cast<unsigned char>(c) >= 0xF0;
   });
-  if (astral || (!o.empty && name <= o.last_name)) {
+  const std::string_view last = o.last_escaped
+                                    ? std::string_view(o.last_name)
+                                    : std::string_view(out_).substr(o.last_at, o.last_size);
+  if (astral || (!o.empty && name <= last)) {
     Fail(Misuse("member name \"" + std::string(name) + "\" out of canonical order"));
     return *this;
   }
-  if (!o.empty) out_.append(1, ',');
+  const std::string_view open_quote = o.empty ? "\"" : ",\"";
   o.empty = false;
   o.named = true;
-  o.last_name.assign(name);
   if (plain) {
-    out_.append(1, '"').append(name).append("\":", 2);
+    o.last_escaped = false;
+    o.last_at = out_.size() + open_quote.size();
+    o.last_size = name.size();
+    AppendAll(&out_, {open_quote, name, "\":"});
     return *this;
   }
+  o.last_escaped = true;
+  o.last_name.assign(name);
+  out_.append(open_quote.substr(0, open_quote.size() - 1));
   Status s = AppendString(name, &out_);
   if (!s.ok()) Fail(std::move(s));
-  out_.append(1, ':');
+  out_.push_back(':');
   return *this;
 }
 
@@ -375,6 +398,16 @@ CanonicalWriter& CanonicalWriter::Int(std::int64_t value) {
   return *this;
 }
 
+CanonicalWriter& CanonicalWriter::Number(double value) {
+  if (!BeforeValue()) return *this;
+  if (!std::isfinite(value)) {
+    Fail(InvalidArgument("NaN and Infinity have no JSON form"));
+  } else {
+    out_.append(EcmaNumberString(value));
+  }
+  return *this;
+}
+
 CanonicalWriter& CanonicalWriter::Bool(bool value) {
   if (BeforeValue()) out_.append(value ? "true" : "false");
   return *this;
@@ -385,6 +418,11 @@ CanonicalWriter& CanonicalWriter::Value(const Json& value) {
     Status s = Append(value, &out_);
     if (!s.ok()) Fail(std::move(s));
   }
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::Canonical(std::string_view text) {
+  if (BeforeValue()) out_.append(text);
   return *this;
 }
 

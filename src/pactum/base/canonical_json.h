@@ -33,6 +33,9 @@ std::string EcmaNumberString(double value);
 // a value with no canonical form).
 class CanonicalWriter {
  public:
+  // Room for `expected_size` bytes is made at once (a decision or evidence leaf fits 1 KiB).
+  explicit CanonicalWriter(std::size_t expected_size = 1024) { out_.reserve(expected_size); }
+
   CanonicalWriter& BeginObject();
   CanonicalWriter& EndObject();
   CanonicalWriter& BeginArray();
@@ -40,18 +43,28 @@ class CanonicalWriter {
   CanonicalWriter& Name(std::string_view name);
   CanonicalWriter& String(std::string_view value);
   CanonicalWriter& Int(std::int64_t value);
+  // As ECMAScript prints it; NaN and infinities have no JSON form (kInvalidArgument).
+  CanonicalWriter& Number(double value);
   CanonicalWriter& Bool(bool value);
   // Any document, canonicalised.
   CanonicalWriter& Value(const Json& value);
+  // A value given as canonical text (what CanonicalJson or another writer produced), copied as
+  // it is: the caller vouches for it.
+  CanonicalWriter& Canonical(std::string_view text);
   // The text, once every object and array is closed.
   Result<std::string> Finish() &&;
 
  private:
   struct Open {
-    bool object;
+    bool object = false;
     bool empty = true;
-    bool named = false;     // an object's name was given; its value is due
-    std::string last_name;  // an object's previous member name
+    bool named = false;  // an object's name was given; its value is due
+    // An object's previous member name: out_[last_at, last_at + last_size) as written when it
+    // was plain ASCII, last_name when it needed escapes.
+    bool last_escaped = false;
+    std::size_t last_at = 0;
+    std::size_t last_size = 0;
+    std::string last_name;
   };
   bool BeforeValue();     // the separator, and whether a value may come here
   void Fail(Status why);  // keeps the first

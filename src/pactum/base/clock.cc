@@ -41,13 +41,29 @@ std::string FormatRfc3339(TimePoint t) {
   if (day_ms < 0) day_ms += 86'400'000;
   sys_days days{floor<std::chrono::days>(milliseconds(ms))};
   year_month_day ymd{days};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()),
-                static_cast<long long>(day_ms / 3'600'000),
-                static_cast<long long>(day_ms / 60'000 % 60),
-                static_cast<long long>(day_ms / 1000 % 60), static_cast<long long>(day_ms % 1000));
-  return buf;
+  const int year = int(ymd.year());
+  const long long hour = day_ms / 3'600'000, minute = day_ms / 60'000 % 60,
+                  second = day_ms / 1000 % 60, milli = day_ms % 1000;
+  if (year < 0 || year > 9999) {  // beyond four digits: printf's sign and width rules
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", year,
+                  unsigned(ymd.month()), unsigned(ymd.day()), hour, minute, second, milli);
+    return buf;
+  }
+  // Every log leaf carries a time: digits by hand rather than through printf's format parser.
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&out](std::size_t at, long long value, int digits) {
+    for (int i = digits - 1; i >= 0; --i, value /= 10)
+      out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, year, 4);
+  put(5, unsigned(ymd.month()), 2);
+  put(8, unsigned(ymd.day()), 2);
+  put(11, hour, 2);
+  put(14, minute, 2);
+  put(17, second, 2);
+  put(20, milli, 3);
+  return out;
 }
 
 Result<TimePoint> ParseRfc3339(std::string_view s) {

@@ -8,11 +8,22 @@
 #include <openssl/rand.h>
 
 namespace pactum {
+namespace {
+
+// SHA-256 fetched from its provider once: EVP_sha256() makes every initialisation look the
+// implementation up again, which cost more than hashing a log leaf.
+const EVP_MD* Sha256Md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) std::abort();  // OpenSSL has no SHA-256: nothing sensible can continue
+  return md;
+}
+
+}  // namespace
 
 Sha256Digest Sha256(std::string_view data) {
   Sha256Digest out;
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, Sha256Md(), nullptr) != 1) {
     std::abort();  // OpenSSL cannot compute SHA-256: nothing sensible can continue
   }
   return out;
@@ -20,7 +31,7 @@ Sha256Digest Sha256(std::string_view data) {
 
 Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
   if (ctx_ == nullptr ||
-      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
+      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), Sha256Md(), nullptr) != 1)
     std::abort();
 }
 
@@ -36,7 +47,7 @@ Sha256Digest Sha256Hasher::Finish() {
   Sha256Digest out;
   unsigned int len = 0;
   EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), out.data(), &len);
-  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), Sha256Md(), nullptr);
   return out;
 }
 

@@ -21,6 +21,7 @@ class Sha256Hasher {
   Sha256Hasher(const Sha256Hasher&) = delete;
   Sha256Hasher& operator=(const Sha256Hasher&) = delete;
   void Update(std::string_view data);
+  // The digest of everything since construction or the last Finish; the hasher starts over.
   Sha256Digest Finish();
 
  private:

@@ -140,20 +140,17 @@ Result<std::string> LeafData(const LeafEntry& entry) {
   // the leaf: the body (a decision, an evidence item) is most of it and is not copied.
   std::string canonicalised;
   const std::string* body = &entry.canonical_body;
-  if (body->empty()) {
+  if (entry.render_body) {
+    PACTUM_ASSIGN_OR_RETURN(canonicalised, entry.render_body());
+    body = &canonicalised;
+  } else if (body->empty()) {
     PACTUM_ASSIGN_OR_RETURN(canonicalised, CanonicalJson(entry.body));
     body = &canonicalised;
   }
-  PACTUM_ASSIGN_OR_RETURN(std::string tenant, CanonicalJson(Json(entry.tenant)));
-  PACTUM_ASSIGN_OR_RETURN(std::string time, CanonicalJson(Json(FormatRfc3339(entry.time))));
-  PACTUM_ASSIGN_OR_RETURN(std::string type, CanonicalJson(Json(entry.type)));
-  std::string data;
-  data.reserve(body->size() + tenant.size() + time.size() + type.size() + 34);
-  data.append("{\"body\":").append(*body);
-  data.append(",\"tenant\":").append(tenant);
-  data.append(",\"time\":").append(time);
-  data.append(",\"type\":").append(type).push_back('}');
-  return data;
+  CanonicalWriter leaf(body->size() + entry.tenant.size() + entry.type.size() + 72);
+  leaf.BeginObject().Name("body").Canonical(*body).Name("tenant").String(entry.tenant);
+  leaf.Name("time").String(FormatRfc3339(entry.time)).Name("type").String(entry.type);
+  return std::move(leaf.EndObject()).Finish();
 }
 
 struct Ledger::PendingAppend {

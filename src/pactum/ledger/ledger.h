@@ -61,6 +61,11 @@ struct LeafEntry {
   // When set, the body's canonical JSON (RFC 8785), used instead of `body`: for callers that
   // write it directly (CanonicalWriter) rather than build a document to be canonicalised.
   std::string canonical_body;
+  // When set, writes the body's canonical JSON on the sequencer, in place of the two above: for
+  // callers that should not wait for it (a decision is answered once its leaf is queued). It
+  // runs before the leaf commits and never after its batch is answered; a failure fails the
+  // batch, as a leaf with no canonical form does.
+  std::function<Result<std::string>()> render_body;
   // Runs on the sequencer inside the transaction that commits the leaf, given the leaf's
   // index, so that a record written here (the evidence row the leaf attests) is durable exactly
   // when its leaf is. A failure rolls back the whole batch, other appenders' leaves too: it

@@ -140,8 +140,10 @@ void Api::AddLoopRoutes() {
     auto reply = std::make_shared<Reply>();
     // The completion runs on the log's thread: it only hands the answer on, and the JSON is
     // rendered on an io thread (SendMade).
+    std::vector<control::DecideRequest> one;  // moved in: a braced list would be copied
+    one.push_back(std::move(*request));
     service_.Decide(
-        *req.principal, {std::move(*request)},
+        *req.principal, std::move(one),
         [this, reply, wait = *wait,
          caller = *req.principal](Result<std::vector<Result<service::DecisionRecord>>> answers) {
           if (!answers.ok()) return reply->Send(Response::Error(answers.status()));
@@ -181,7 +183,7 @@ void Api::AddLoopRoutes() {
       requests.push_back(std::move(*request));
     }
     auto reply = std::make_shared<Reply>();
-    service_.Decide(*req.principal, requests,
+    service_.Decide(*req.principal, std::move(requests),
                     [reply](Result<std::vector<Result<service::DecisionRecord>>> answers) {
                       if (!answers.ok()) return reply->Send(Response::Error(answers.status()));
                       auto decided = std::make_shared<std::vector<Result<service::DecisionRecord>>>(

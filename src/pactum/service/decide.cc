@@ -137,15 +137,25 @@ Result<std::vector<Result<DecisionRecord>>> Service::Decide(
   return answer.get();
 }
 
-void Service::Decide(const Principal& caller, const std::vector<control::DecideRequest>& requests,
+void Service::Decide(const Principal& caller, std::vector<control::DecideRequest> requests,
                      DecisionsDone done) {
   if (requests.empty()) return done(InvalidArgument("no decisions asked for"));
   if (requests.size() > 1000) return done(ResourceExhausted("at most 1000 decisions a request"));
   const double now = static_cast<double>(UnixMillis(clock_->Now())) / 1000.0;
-  std::vector<Result<DecisionRecord>> out;
+  // Shared with the log: its sequencer writes each leaf's body from these (before the commit),
+  // and the answer hands the records on (after it).
+  struct Decided {
+    std::vector<control::DecideRequest> requests;
+    std::vector<Result<DecisionRecord>> out;
+  };
+  auto decided = std::make_shared<Decided>();
+  decided->requests = std::move(requests);
+  std::vector<Result<DecisionRecord>>& out = decided->out;
+  out.reserve(decided->requests.size());
   std::vector<ledger::LeafEntry> leaves;
   std::vector<std::size_t> leaf_of;  // out index of each leaf
-  for (const control::DecideRequest& request : requests) {
+  for (std::size_t i = 0; i < decided->requests.size(); ++i) {
+    const control::DecideRequest& request = decided->requests[i];
     if (!book_.Fingerprint(caller.tenant_id, request.agent)) {
       out.emplace_back(NotFound("agent: no agent \"" + request.agent + "\" is registered",
                                 {{"field", "agent"}}));
@@ -194,24 +204,22 @@ void Service::Decide(const Principal& caller, const std::vector<control::DecideR
       }
       with_review = std::move(*review);
     }
-    Result<std::string> body = DecisionLeafBody(record, request);
-    if (!body.ok()) {
-      out.emplace_back(body.status());
-      continue;
-    }
     ledger::LeafEntry& leaf =
         leaves.emplace_back("decision", caller.tenant_name, at, Json(), std::move(with_review));
-    leaf.canonical_body = std::move(*body);
+    leaf.render_body = [decided, i, k = out.size()] {
+      return DecisionLeafBody(*decided->out[k], decided->requests[i]);
+    };
     leaf_of.push_back(out.size());
     out.emplace_back(std::move(record));
   }
   if (leaves.empty()) return done(std::move(out));
   // Answered once the leaves are durable, on the log's thread: quick work only.
-  ledger_->Enqueue(std::move(leaves), [out = std::move(out), leaf_of = std::move(leaf_of),
+  ledger_->Enqueue(std::move(leaves), [decided, leaf_of = std::move(leaf_of),
                                        done = std::move(done)](
                                           Result<std::vector<ledger::Receipt>> receipts) mutable {
+    std::vector<Result<DecisionRecord>>& answers = decided->out;
     for (std::size_t j = 0; j < leaf_of.size(); ++j) {
-      DecisionRecord& record = *out[leaf_of[j]];
+      DecisionRecord& record = *answers[leaf_of[j]];
       if (receipts.ok()) {
         record.receipt = (*receipts)[j];
         continue;
@@ -227,7 +235,7 @@ void Service::Decide(const Principal& caller, const std::vector<control::DecideR
       record.decision.reasons.push_back(
           {"internal", "the decision could not be recorded: " + receipts.status().message(), ""});
     }
-    done(std::move(out));
+    done(std::move(answers));
   });
 }
 

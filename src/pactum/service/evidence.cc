@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "pactum/base/canonical_json.h"
 #include "pactum/base/encoding.h"
 #include "pactum/base/id.h"
 #include "pactum/base/json.h"
@@ -120,7 +121,16 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     Accepted& a = accepted[i];
     if (a.same_as_item || a.same_as_stored) continue;
     a.evidence.id = NewUuidV7(*clock_);
-    Json body = trust::ToJson(a.evidence);
+    // The leaf's body, written as canonical JSON directly: building the document and
+    // canonicalising it cost more than the rest of the item's ingestion.
+    CanonicalWriter body;
+    body.BeginObject().Name("evidence");
+    trust::WriteCanonical(a.evidence, body);
+    body.Name("fingerprint").String(a.fingerprint).Name("pact").BeginObject();
+    body.Name("hash").String(a.pact->hash).Name("name").String(a.pact->pact.name);
+    body.Name("version").Int(a.pact->pact.version).EndObject().EndObject();
+    Result<std::string> canonical = std::move(body).Finish();
+    if (!canonical.ok()) return At(items[i].where, canonical.status());
     store::EvidenceRow row;
     row.id = a.evidence.id;
     row.tenant_id = caller.tenant_id;
@@ -130,15 +140,8 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     row.time = static_cast<std::int64_t>(a.evidence.time * 1000.0);
     row.idempotency_key = a.key;
     row.received_at = UnixMillis(received);
-    ledger::LeafEntry leaf{
-        "evidence",
-        caller.tenant_name,
-        received,
-        {{"evidence", std::move(body)},
-         {"pact",
-          {{"name", a.pact->pact.name}, {"version", a.pact->pact.version}, {"hash", a.pact->hash}}},
-         {"fingerprint", a.fingerprint}},
-        nullptr};
+    ledger::LeafEntry leaf{"evidence", caller.tenant_name, received};
+    leaf.canonical_body = std::move(*canonical);
     ledger::LeafEntry::WithLeaf extra = i < also.size() ? std::move(also[i]) : nullptr;
     leaf.with_leaf = [row = std::move(row), extra = std::move(extra)](
                          store::Connection& db, std::uint64_t index) mutable -> Status {

@@ -192,8 +192,10 @@ class Service {
   // this returns, and `done` gets the answers once the leaves are durable (or fail closed),
   // on the log's thread — it must be quick (hand the answers on; never wait for the log).
   // In-process callers that act before the receipt use this; the HTTP API answers from `done`.
+  // The requests are kept until then: the log writes each leaf's body from its request and
+  // decision on its own thread, off the caller's path.
   using DecisionsDone = std::function<void(Result<std::vector<Result<DecisionRecord>>>)>;
-  void Decide(const Principal& caller, const std::vector<control::DecideRequest>& requests,
+  void Decide(const Principal& caller, std::vector<control::DecideRequest> requests,
               DecisionsDone done);
 
   // ---- Reviews (reviews.cc) ----

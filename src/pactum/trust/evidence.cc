@@ -324,4 +324,99 @@ Json ToJson(const Evidence& evidence) {
   return out;
 }
 
+namespace {
+
+// The members of Observations, each written only when present. Callers interleave them with
+// their own members in canonical (byte) order; the writer refuses any other.
+struct ObservationWriter {
+  const Observations& o;
+  CanonicalWriter& w;
+
+  void Labels(std::string_view name, const std::optional<LabelPair>& pair) {
+    if (!pair) return;
+    w.Name(name).BeginObject().Name("actual").String(pair->actual);
+    w.Name("predicted").String(pair->predicted).EndObject();
+  }
+  // Maps go through the general form: their names are the submitter's, in any script.
+  template <typename Members>
+  void Map(std::string_view name, const Members& map) {
+    if (!map.empty()) w.Name(name).Value(Json(map));
+  }
+  void Number(std::string_view name, const std::optional<double>& value) {
+    if (value) w.Name(name).Number(*value);
+  }
+  void Actions() {
+    if (o.actions.empty()) return;
+    w.Name("actions").BeginArray();
+    for (const std::string& action : o.actions)
+      w.String(action);
+    w.EndArray();
+  }
+  void Escalation() {
+    if (!o.escalated && !o.escalation_needed) return;
+    w.Name("escalation").BeginObject();
+    if (o.escalated) w.Name("escalated").Bool(*o.escalated);
+    if (o.escalation_needed) w.Name("needed").Bool(*o.escalation_needed);
+    w.EndObject();
+  }
+  void Success() {
+    if (o.success) w.Name("success").Bool(*o.success);
+  }
+  // All of them, for a correction, which has nothing else.
+  void All() {
+    Actions();
+    Map("checks", o.checks);
+    Labels("classification", o.classification);
+    Number("cost_usd", o.cost_usd);
+    Escalation();
+    Number("latency_ms", o.latency_ms);
+    Map("outcomes", o.outcomes);
+    Labels("priority", o.priority);
+    Map("scores", o.scores);
+    Success();
+  }
+};
+
+}  // namespace
+
+void WriteCanonical(const Evidence& e, CanonicalWriter& w) {
+  ObservationWriter observed{e.observed, w};
+  w.BeginObject();
+  observed.Actions();
+  w.Name("agent").String(e.agent);
+  observed.Map("checks", e.observed.checks);
+  observed.Labels("classification", e.observed.classification);
+  observed.Number("cost_usd", e.observed.cost_usd);
+  if (!e.disputed_evidence_id.empty() || e.dispute_upheld || e.correction) {
+    w.Name("dispute").BeginObject();
+    if (e.correction) {
+      w.Name("correction").BeginObject();
+      ObservationWriter{*e.correction, w}.All();
+      w.EndObject();
+    }
+    if (!e.disputed_evidence_id.empty()) w.Name("evidence_id").String(e.disputed_evidence_id);
+    if (e.dispute_upheld) w.Name("upheld").Bool(*e.dispute_upheld);
+    w.EndObject();
+  }
+  observed.Escalation();
+  if (!e.id.empty()) w.Name("id").String(e.id);
+  w.Name("kind").String(NameOf(e.kind));
+  observed.Number("latency_ms", e.observed.latency_ms);
+  observed.Map("outcomes", e.observed.outcomes);
+  observed.Labels("priority", e.observed.priority);
+  if (e.review_approved || !e.review_id.empty()) {
+    w.Name("review").BeginObject();
+    if (e.review_approved) w.Name("decision").String(*e.review_approved ? "approve" : "deny");
+    if (!e.review_id.empty()) w.Name("review_id").String(e.review_id);
+    w.EndObject();
+  }
+  observed.Map("scores", e.observed.scores);
+  if (e.severity) w.Name("severity").String(pact::NameOf(*e.severity));
+  if (!e.subject.empty()) w.Name("subject").String(e.subject);
+  observed.Success();
+  w.Name("time").String(FormatRfc3339(FromUnixMillis(std::llround(e.time * 1000))));
+  w.Name("workflow").String(e.workflow);
+  w.EndObject();
+}
+
 }  // namespace pactum::trust

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "pactum/base/canonical_json.h"
 #include "pactum/base/status.h"
 #include "pactum/pact/levels.h"
 
@@ -83,6 +84,9 @@ struct Evidence {
 Result<Evidence> EvidenceFromJson(const Json& json, double default_time);
 // The JSON form (with `id` and `time`), which EvidenceFromJson reads back.
 Json ToJson(const Evidence& evidence);
+// The same, as the canonical JSON (RFC 8785) CanonicalJson(ToJson(evidence)) gives, written
+// without building the document: it is the body of every evidence leaf.
+void WriteCanonical(const Evidence& evidence, CanonicalWriter& out);
 
 // Whether this evidence informs capability (evaluation) rather than reputation (production).
 inline bool IsCapabilityEvidence(const Evidence& e) {
