@@ -257,16 +257,20 @@ Status CheckShape(const DecideRequest& r, const pact::Pact& pact) {
 }
 
 cedar::Record PrincipalAttrs(const TrustUsed& t, const std::string& workflow) {
+  // Built on every decision: each member goes at the end, in name order, so no insert searches.
   cedar::Record attrs;
-  attrs.emplace("tier", std::string(pact::NameOf(t.tier)));
-  attrs.emplace("autonomy", std::string(pact::NameOf(t.autonomy)));
-  attrs.emplace("capability", static_cast<std::int64_t>(t.capability));
-  attrs.emplace("capability_lb", static_cast<std::int64_t>(t.capability_lb));
-  attrs.emplace("reputation", static_cast<std::int64_t>(t.reputation));
-  attrs.emplace("reputation_lb", static_cast<std::int64_t>(t.reputation_lb));
-  attrs.emplace("drifting", t.drifting);
-  attrs.emplace("fingerprint_fresh", t.fingerprint_fresh);
-  attrs.emplace("workflow", workflow);
+  auto add = [&attrs](const char* name, cedar::Value value) {
+    attrs.emplace_hint(attrs.end(), name, std::move(value));
+  };
+  add("autonomy", std::string(pact::NameOf(t.autonomy)));
+  add("capability", static_cast<std::int64_t>(t.capability));
+  add("capability_lb", static_cast<std::int64_t>(t.capability_lb));
+  add("drifting", t.drifting);
+  add("fingerprint_fresh", t.fingerprint_fresh);
+  add("reputation", static_cast<std::int64_t>(t.reputation));
+  add("reputation_lb", static_cast<std::int64_t>(t.reputation_lb));
+  add("tier", std::string(pact::NameOf(t.tier)));
+  add("workflow", workflow);
   return attrs;
 }
 
