@@ -293,14 +293,11 @@ Status TypeInputs(const Boundary::Compiled& c, const DecideRequest& r, cedar::Re
                     " is not declared in the pact's schema");
   }
   const cedar::schema::Action* action = found->second.action;
-  if (!found->second.agent_principal) {
-    return InvalidArgument("principal type Agent is not valid for action " +
-                           Quoted(kActionType, r.action));
-  }
-  if (action->resource_types.count(r.resource.type) == 0) {
-    return InvalidArgument("resource type " + r.resource.type + " is not valid for action " +
-                           Quoted(kActionType, r.action));
-  }
+  // The schema's appliesTo check, as Cedar's request validation makes it; whether Agent may be
+  // the principal is known per action at compile time, so only a refusal asks again.
+  if (!found->second.agent_principal)
+    return cedar::schema::CheckAppliesTo(*action, "principal", kAgentType);
+  PACTUM_TRY(cedar::schema::CheckAppliesTo(*action, "resource", r.resource.type));
   PACTUM_TRY(cedar::schema::CheckEnumId(schema, kAgentType, r.agent, "principal"));
   PACTUM_TRY(cedar::schema::CheckEnumId(schema, r.resource.type, r.resource.id, "resource"));
 
