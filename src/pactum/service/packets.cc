@@ -10,6 +10,7 @@
 #include "pactum/ledger/bundle.h"
 #include "pactum/service/service.h"
 #include "pactum/store/records.h"
+#include "pactum/store/reviews.h"
 #include "pactum/store/store.h"
 
 namespace pactum::service {
@@ -107,18 +108,12 @@ Result<Json> Service::TrustPacket(const Principal& caller, std::string_view agen
   const pact::Mode mode = SwitchedMode(caller.tenant_id, *covering).value_or(covering->pact.mode);
   PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
     PACTUM_ASSIGN_OR_RETURN(auto agent_versions,
-                            db.Prepare("SELECT log_index, fingerprint, at FROM agent_versions "
-                                       "WHERE tenant_id = ?1 AND agent_id = ?2 ORDER BY "
-                                       "log_index"));
-    agent_versions.Bind(1, caller.tenant_id).Bind(2, agent_name);
-    for (;;) {
-      PACTUM_ASSIGN_OR_RETURN(bool row, agent_versions.Step());
-      if (!row) break;
-      const auto index = static_cast<std::uint64_t>(agent_versions.ColumnInt(0));
-      versions.push_back({{"log_index", index},
-                          {"fingerprint", agent_versions.ColumnText(1)},
-                          {"at", FormatRfc3339(FromUnixMillis(agent_versions.ColumnInt(2)))}});
-      cited.push_back({"agent.version", index});
+                            store::ListAgentVersions(db, caller.tenant_id, agent_name));
+    for (const store::AgentVersionRow& row : agent_versions) {
+      versions.push_back({{"log_index", row.log_index},
+                          {"fingerprint", row.fingerprint},
+                          {"at", FormatRfc3339(FromUnixMillis(row.at))}});
+      cited.push_back({"agent.version", row.log_index});
     }
 
     PACTUM_ASSIGN_OR_RETURN(auto rows, store::ListPacts(db, caller.tenant_id));
@@ -138,49 +133,36 @@ Result<Json> Service::TrustPacket(const Principal& caller, std::string_view agen
       cited.push_back({"pact.version", row.log_index});
     }
 
-    PACTUM_ASSIGN_OR_RETURN(auto reviews,
-                            db.Prepare("SELECT status, due_at FROM reviews WHERE tenant_id = ?1 "
-                                       "AND agent_id = ?2 AND workflow = ?3 AND kind = "
-                                       "'escalation'"));
-    reviews.Bind(1, caller.tenant_id).Bind(2, agent_name).Bind(3, workflow);
-    for (;;) {
-      PACTUM_ASSIGN_OR_RETURN(bool row, reviews.Step());
-      if (!row) break;
-      const std::string status = reviews.ColumnText(0);
-      if (escalations.contains(status)) escalations[status] = escalations[status].get<int>() + 1;
-      if (status == "pending" && reviews.ColumnInt(1) < now)
+    store::EscalationFilter filter;
+    filter.agent_id = agent_name;
+    filter.workflow = workflow;
+    PACTUM_ASSIGN_OR_RETURN(auto reviews, store::ListEscalations(db, caller.tenant_id, filter));
+    for (const store::ReviewRow& review : reviews) {
+      if (escalations.contains(review.status))
+        escalations[review.status] = escalations[review.status].get<int>() + 1;
+      if (review.status == "pending" && review.due_at < now)
         escalations["overdue"] = escalations["overdue"].get<int>() + 1;
     }
 
-    PACTUM_ASSIGN_OR_RETURN(auto newest,
-                            db.Prepare("SELECT kind, MAX(time), COUNT(*) FROM evidence WHERE "
-                                       "tenant_id = ?1 AND agent_id = ?2 AND workflow = ?3 "
-                                       "GROUP BY kind ORDER BY kind"));
-    newest.Bind(1, caller.tenant_id).Bind(2, agent_name).Bind(3, workflow);
-    for (;;) {
-      PACTUM_ASSIGN_OR_RETURN(bool row, newest.Step());
-      if (!row) break;
-      freshness[newest.ColumnText(0)] = {
-          {"newest", FormatRfc3339(FromUnixMillis(newest.ColumnInt(1)))},
-          {"count", newest.ColumnInt(2)}};
-    }
-
     PACTUM_ASSIGN_OR_RETURN(
-        auto dispute_rows,
-        db.Prepare("SELECT l.data FROM evidence e JOIN log_leaves l ON l.idx = e.log_index WHERE "
-                   "e.tenant_id = ?1 AND e.agent_id = ?2 AND e.workflow = ?3 AND e.kind = "
-                   "'dispute_resolution'"));
-    dispute_rows.Bind(1, caller.tenant_id).Bind(2, agent_name).Bind(3, workflow);
-    for (;;) {
-      PACTUM_ASSIGN_OR_RETURN(bool row, dispute_rows.Step());
-      if (!row) break;
-      PACTUM_ASSIGN_OR_RETURN(Json leaf, ParseJson(dispute_rows.ColumnBlob(0)));
-      const bool upheld = leaf["body"]["evidence"]["dispute"].value("upheld", false);
-      disputes["total"] = disputes["total"].get<int>() + 1;
-      const char* outcome = upheld ? "upheld" : "rejected";
-      disputes[outcome] = disputes[outcome].get<int>() + 1;
-    }
-    return Status::Ok();
+        auto kinds, store::SummarizeEvidenceByKind(db, caller.tenant_id, agent_name, workflow));
+    for (const store::EvidenceKindSummary& kind : kinds)
+      freshness[kind.kind] = {{"newest", FormatRfc3339(FromUnixMillis(kind.newest))},
+                              {"count", kind.count}};
+
+    store::EvidenceScan dispute_resolutions;
+    dispute_resolutions.agent_id = agent_name;
+    dispute_resolutions.workflow = workflow;
+    dispute_resolutions.kinds = {"dispute_resolution"};
+    return store::ForEachEvidence(
+        db, caller.tenant_id, dispute_resolutions, [&](const store::EvidenceRow& row) -> Status {
+          PACTUM_ASSIGN_OR_RETURN(Json leaf, ParseJson(row.leaf_data));
+          const bool upheld = leaf["body"]["evidence"]["dispute"].value("upheld", false);
+          disputes["total"] = disputes["total"].get<int>() + 1;
+          const char* outcome = upheld ? "upheld" : "rejected";
+          disputes[outcome] = disputes[outcome].get<int>() + 1;
+          return Status::Ok();
+        });
   }));
   escalations["total"] = escalations["pending"].get<int>() + escalations["approved"].get<int>() +
                          escalations["denied"].get<int>();

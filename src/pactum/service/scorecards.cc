@@ -1,9 +1,6 @@
 // Weekly scorecards (DESIGN §9): the SOC KPIs of an agent in a workflow, computed from what the
 // log holds: production evidence (analyst labels, escalation outcomes), decisions on
 // containment actions, and reviews.
-//
-// The store has no queries shaped for reports yet, so the few reads here are written against
-// its tables directly (evidence joined to its leaf, decision leaves, reviews), read-only.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -13,6 +10,7 @@
 
 #include "pactum/base/json.h"
 #include "pactum/service/service.h"
+#include "pactum/store/records.h"
 #include "pactum/store/reviews.h"
 #include "pactum/store/store.h"
 #include "pactum/trust/evidence.h"
@@ -232,93 +230,79 @@ Result<Json> Service::Scorecards(const Principal& caller, const ScorecardQuery& 
   PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
     // Upheld disputes correct the items they name, whenever they were resolved.
     std::map<std::string, trust::Observations> corrections;
-    PACTUM_ASSIGN_OR_RETURN(auto disputes,
-                            db.Prepare("SELECT l.data FROM evidence e JOIN log_leaves l ON "
-                                       "l.idx = e.log_index WHERE e.tenant_id = ?1 AND "
-                                       "e.kind = 'dispute_resolution' ORDER BY e.log_index"));
-    disputes.Bind(1, caller.tenant_id);
-    for (;;) {
-      PACTUM_ASSIGN_OR_RETURN(bool row, disputes.Step());
-      if (!row) break;
-      PACTUM_ASSIGN_OR_RETURN(auto d, EvidenceOfLeaf(disputes.ColumnBlob(0)));
-      if (d.dispute_upheld.value_or(false) && d.correction)
-        Correct(corrections[d.disputed_evidence_id], *d.correction);
-    }
+    store::EvidenceScan disputes;
+    disputes.kinds = {"dispute_resolution"};
+    PACTUM_TRY(store::ForEachEvidence(
+        db, caller.tenant_id, disputes, [&](const store::EvidenceRow& row) -> Status {
+          PACTUM_ASSIGN_OR_RETURN(auto d, EvidenceOfLeaf(row.leaf_data));
+          if (d.dispute_upheld.value_or(false) && d.correction)
+            Correct(corrections[d.disputed_evidence_id], *d.correction);
+          return Status::Ok();
+        }));
 
-    PACTUM_ASSIGN_OR_RETURN(
-        auto evidence,
-        db.Prepare("SELECT e.agent_id, e.workflow, e.time, l.data FROM evidence e JOIN log_leaves "
-                   "l ON l.idx = e.log_index WHERE e.tenant_id = ?1 AND e.time >= ?2 AND e.time "
-                   "< ?3 AND e.kind NOT IN ('eval_case', 'dispute_resolution') ORDER BY "
-                   "e.log_index"));
-    evidence.Bind(1, caller.tenant_id).Bind(2, from).Bind(3, to);
-    for (;;) {
-      PACTUM_ASSIGN_OR_RETURN(bool row, evidence.Step());
-      if (!row) break;
-      std::string agent = evidence.ColumnText(0), workflow = evidence.ColumnText(1);
-      if (!wanted(agent, workflow)) continue;
-      PACTUM_ASSIGN_OR_RETURN(auto e, EvidenceOfLeaf(evidence.ColumnBlob(3)));
-      Labelled item{e.id, evidence.ColumnInt(2), std::move(e.observed)};
-      if (auto c = corrections.find(item.id); c != corrections.end())
-        Correct(item.observed, c->second);
-      histories[{agent, workflow}].evidence.push_back(std::move(item));
-    }
+    store::EvidenceScan production;
+    production.agent_id = query.agent;
+    production.workflow = query.workflow;
+    production.except_kinds = {"eval_case", "dispute_resolution"};
+    production.from = from;
+    production.to = to;
+    PACTUM_TRY(store::ForEachEvidence(
+        db, caller.tenant_id, production, [&](const store::EvidenceRow& row) -> Status {
+          PACTUM_ASSIGN_OR_RETURN(auto e, EvidenceOfLeaf(row.leaf_data));
+          Labelled item{e.id, row.time, std::move(e.observed)};
+          if (auto c = corrections.find(item.id); c != corrections.end())
+            Correct(item.observed, c->second);
+          histories[{row.agent_id, row.workflow}].evidence.push_back(std::move(item));
+          return Status::Ok();
+        }));
 
     // Containment: a decision executes at once when allowed, or when its review is approved.
-    PACTUM_ASSIGN_OR_RETURN(auto decisions,
-                            db.Prepare("SELECT time, data FROM log_leaves WHERE tenant = ?1 AND "
-                                       "type = 'decision' AND time >= ?2 AND time < ?3 ORDER BY "
-                                       "idx"));
-    decisions.Bind(1, caller.tenant_name).Bind(2, from).Bind(3, to);
-    for (;;) {
-      PACTUM_ASSIGN_OR_RETURN(bool row, decisions.Step());
-      if (!row) break;
-      PACTUM_ASSIGN_OR_RETURN(Json leaf, ParseJson(decisions.ColumnBlob(1)));
-      const Json& body = leaf["body"];
-      const std::string agent = body.value("agent", ""), workflow = body.value("workflow", "");
-      if (!wanted(agent, workflow)) continue;
-      History& history = histories[{agent, workflow}];
-      const std::string action = body.value("action", "");
-      if (std::find(kContainmentActions.begin(), kContainmentActions.end(), action) ==
-          kContainmentActions.end())
-        continue;
-      const Json* created = nullptr;
-      if (body.contains("context") && body["context"].is_object() &&
-          body["context"].contains("alert_created_at"))
-        created = &body["context"]["alert_created_at"];
-      if (!created || !created->is_string()) continue;
-      auto alert_at = ParseRfc3339(created->get<std::string>());
-      if (!alert_at.ok()) continue;
-      std::optional<std::int64_t> executed;
-      const std::string decision = body.value("decision", "");
-      if (decision == "allow") {
-        executed = decisions.ColumnInt(0);
-      } else if (decision == "escalate" && body.contains("review_id")) {
-        PACTUM_ASSIGN_OR_RETURN(
-            auto review,
-            store::FindReview(db, caller.tenant_id, body["review_id"].get<std::string>()));
-        if (review && review->status == "approved") executed = review->resolved_at;
-      }
-      if (!executed) continue;
-      history.containments.push_back(
-          {decisions.ColumnInt(0),
-           static_cast<double>(*executed - UnixMillis(*alert_at)) / 1000.0});
-    }
+    PACTUM_TRY(store::ForEachLeaf(
+        db, caller.tenant_name, "decision", from, to,
+        [&](const store::LeafRow& decision_leaf) -> Status {
+          PACTUM_ASSIGN_OR_RETURN(Json leaf, ParseJson(decision_leaf.data));
+          const Json& body = leaf["body"];
+          const std::string agent = body.value("agent", ""), workflow = body.value("workflow", "");
+          if (!wanted(agent, workflow)) return Status::Ok();
+          History& history = histories[{agent, workflow}];
+          const std::string action = body.value("action", "");
+          if (std::find(kContainmentActions.begin(), kContainmentActions.end(), action) ==
+              kContainmentActions.end())
+            return Status::Ok();
+          const Json* created = nullptr;
+          if (body.contains("context") && body["context"].is_object() &&
+              body["context"].contains("alert_created_at"))
+            created = &body["context"]["alert_created_at"];
+          if (!created || !created->is_string()) return Status::Ok();
+          auto alert_at = ParseRfc3339(created->get<std::string>());
+          if (!alert_at.ok()) return Status::Ok();
+          std::optional<std::int64_t> executed;
+          const std::string decision = body.value("decision", "");
+          if (decision == "allow") {
+            executed = decision_leaf.time;
+          } else if (decision == "escalate" && body.contains("review_id")) {
+            PACTUM_ASSIGN_OR_RETURN(
+                auto review,
+                store::FindReview(db, caller.tenant_id, body["review_id"].get<std::string>()));
+            if (review && review->status == "approved") executed = review->resolved_at;
+          }
+          if (!executed) return Status::Ok();
+          history.containments.push_back(
+              {decision_leaf.time,
+               static_cast<double>(*executed - UnixMillis(*alert_at)) / 1000.0});
+          return Status::Ok();
+        }));
 
-    PACTUM_ASSIGN_OR_RETURN(
-        auto reviews,
-        db.Prepare("SELECT agent_id, workflow, created_at, resolved_at FROM reviews WHERE "
-                   "tenant_id = ?1 AND kind = 'escalation' AND resolved_at >= ?2 AND "
-                   "resolved_at < ?3"));
-    reviews.Bind(1, caller.tenant_id).Bind(2, from).Bind(3, to);
-    for (;;) {
-      PACTUM_ASSIGN_OR_RETURN(bool row, reviews.Step());
-      if (!row) break;
-      std::string agent = reviews.ColumnText(0), workflow = reviews.ColumnText(1);
-      if (!wanted(agent, workflow)) continue;
-      const std::int64_t resolved = reviews.ColumnInt(3);
-      histories[{agent, workflow}].resolutions.push_back(
-          {resolved, static_cast<double>(resolved - reviews.ColumnInt(2)) / 1000.0});
+    store::EscalationFilter resolved;
+    resolved.agent_id = query.agent;
+    resolved.workflow = query.workflow;
+    resolved.resolved_from = from;
+    resolved.resolved_to = to;
+    PACTUM_ASSIGN_OR_RETURN(auto reviews, store::ListEscalations(db, caller.tenant_id, resolved));
+    for (const store::ReviewRow& review : reviews) {
+      histories[{review.agent_id, review.workflow}].resolutions.push_back(
+          {*review.resolved_at,
+           static_cast<double>(*review.resolved_at - review.created_at) / 1000.0});
     }
     return Status::Ok();
   }));

@@ -15,6 +15,14 @@ AgentRow ReadAgent(const Statement& st) {
                   st.ColumnText(3), st.ColumnInt(4),  st.ColumnInt(5)};
 }
 
+constexpr const char* kAgentVersionColumns =
+    "SELECT log_index, tenant_id, agent_id, fingerprint, record, at FROM agent_versions";
+
+AgentVersionRow ReadAgentVersion(const Statement& st) {
+  return AgentVersionRow{FromSql(st.ColumnInt(0)), st.ColumnText(1), st.ColumnText(2),
+                         st.ColumnText(3),         st.ColumnText(4), st.ColumnInt(5)};
+}
+
 constexpr const char* kPactColumns =
     "SELECT tenant_id, name, version, workflow, hash, body, published_at, log_index FROM pacts";
 
@@ -83,6 +91,15 @@ Result<std::vector<AgentRow>> ListAgents(Connection& db, std::string_view tenant
       auto st, db.Prepare(std::string(kAgentColumns) + " WHERE tenant_id = ?1 ORDER BY id"));
   st.Bind(1, tenant_id);
   return AllRows(st, ReadAgent);
+}
+
+Result<std::vector<AgentVersionRow>> ListAgentVersions(Connection& db, std::string_view tenant_id,
+                                                       std::string_view agent_id) {
+  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare(std::string(kAgentVersionColumns) +
+                                              " WHERE tenant_id = ?1 AND agent_id = ?2 "
+                                              "ORDER BY log_index"));
+  st.Bind(1, tenant_id).Bind(2, agent_id);
+  return AllRows(st, ReadAgentVersion);
 }
 
 Status InsertPact(Connection& db, const PactRow& row) {
@@ -159,6 +176,56 @@ Result<std::optional<EvidenceRow>> FindEvidence(Connection& db, std::string_view
   return FirstRow(st, ReadEvidence);
 }
 
+Status ForEachEvidence(Connection& db, std::string_view tenant_id, const EvidenceScan& scan,
+                       const std::function<Status(const EvidenceRow&)>& fn) {
+  std::string sql = std::string(kEvidenceColumns) + " WHERE e.tenant_id = ?1";
+  if (scan.agent_id) sql += " AND e.agent_id = ?2";
+  if (scan.workflow) sql += " AND e.workflow = ?3";
+  if (scan.from) sql += " AND e.time >= ?4";
+  if (scan.to) sql += " AND e.time < ?5";
+  // Each kind binds a parameter of its own: the kinds, then the kinds excepted, from ?6 on.
+  const int first_kind = 6, first_except = first_kind + static_cast<int>(scan.kinds.size());
+  auto parameters = [](int first, std::size_t n) {
+    std::string list;
+    for (std::size_t i = 0; i < n; ++i)
+      list += (i ? ", ?" : "(?") + std::to_string(first + static_cast<int>(i));
+    return list + ")";
+  };
+  if (!scan.kinds.empty()) sql += " AND e.kind IN " + parameters(first_kind, scan.kinds.size());
+  if (!scan.except_kinds.empty())
+    sql += " AND e.kind NOT IN " + parameters(first_except, scan.except_kinds.size());
+  sql += " ORDER BY e.log_index";
+  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+  st.Bind(1, tenant_id);
+  if (scan.agent_id) st.Bind(2, *scan.agent_id);
+  if (scan.workflow) st.Bind(3, *scan.workflow);
+  if (scan.from) st.Bind(4, *scan.from);
+  if (scan.to) st.Bind(5, *scan.to);
+  for (std::size_t i = 0; i < scan.kinds.size(); ++i)
+    st.Bind(first_kind + static_cast<int>(i), scan.kinds[i]);
+  for (std::size_t i = 0; i < scan.except_kinds.size(); ++i)
+    st.Bind(first_except + static_cast<int>(i), scan.except_kinds[i]);
+  for (;;) {
+    PACTUM_ASSIGN_OR_RETURN(bool found, st.Step());
+    if (!found) return Status::Ok();
+    PACTUM_TRY(fn(ReadEvidence(st)));
+  }
+}
+
+Result<std::vector<EvidenceKindSummary>> SummarizeEvidenceByKind(Connection& db,
+                                                                 std::string_view tenant_id,
+                                                                 std::string_view agent_id,
+                                                                 std::string_view workflow) {
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare("SELECT kind, MAX(time), COUNT(*) FROM evidence WHERE tenant_id = ?1 "
+                          "AND agent_id = ?2 AND workflow = ?3 GROUP BY kind ORDER BY kind"));
+  st.Bind(1, tenant_id).Bind(2, agent_id).Bind(3, workflow);
+  return AllRows(
+      st, +[](const Statement& s) {
+        return EvidenceKindSummary{s.ColumnText(0), s.ColumnInt(1), s.ColumnInt(2)};
+      });
+}
+
 Status InsertEvent(Connection& db, const EventRow& row) {
   PACTUM_ASSIGN_OR_RETURN(
       auto st, db.Prepare("INSERT INTO events (log_index, id, tenant_id, type, agent_id, workflow, "
@@ -208,11 +275,25 @@ Result<std::uint64_t> LastEventCause(Connection& db) {
   return found ? FromSql(st.ColumnInt(0)) : 0;
 }
 
+Status ForEachLeaf(Connection& db, std::string_view tenant_name, std::string_view type,
+                   std::int64_t from, std::int64_t to,
+                   const std::function<Status(const LeafRow&)>& fn) {
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare("SELECT idx, tenant, type, time, data FROM log_leaves WHERE tenant = ?1 "
+                          "AND type = ?2 AND time >= ?3 AND time < ?4 ORDER BY idx"));
+  st.Bind(1, tenant_name).Bind(2, type).Bind(3, from).Bind(4, to);
+  for (;;) {
+    PACTUM_ASSIGN_OR_RETURN(bool found, st.Step());
+    if (!found) return Status::Ok();
+    PACTUM_TRY(fn(LeafRow{FromSql(st.ColumnInt(0)), st.ColumnText(1), st.ColumnText(2),
+                          st.ColumnInt(3), st.ColumnBlob(4)}));
+  }
+}
+
 Status ForEachLoopRecord(Connection& db, const std::function<Status(const LoopRecord&)>& fn) {
   // Three cursors in log order, merged: each table is read once, in index order.
-  PACTUM_ASSIGN_OR_RETURN(
-      auto agents, db.Prepare("SELECT log_index, tenant_id, agent_id, fingerprint, record, at "
-                              "FROM agent_versions ORDER BY log_index"));
+  PACTUM_ASSIGN_OR_RETURN(auto agents,
+                          db.Prepare(std::string(kAgentVersionColumns) + " ORDER BY log_index"));
   PACTUM_ASSIGN_OR_RETURN(auto pacts,
                           db.Prepare(std::string(kPactColumns) + " ORDER BY log_index"));
   PACTUM_ASSIGN_OR_RETURN(auto evidence,
@@ -240,8 +321,7 @@ Status ForEachLoopRecord(Connection& db, const std::function<Status(const LoopRe
     LoopRecord record{static_cast<LoopRecord::Kind>(next), {}, {}, {}};
     const Statement& st = *cursors[next];
     if (next == 0) {
-      record.agent = AgentVersionRow{FromSql(st.ColumnInt(0)), st.ColumnText(1), st.ColumnText(2),
-                                     st.ColumnText(3),         st.ColumnText(4), st.ColumnInt(5)};
+      record.agent = ReadAgentVersion(st);
     } else if (next == 1) {
       record.pact = ReadPact(st);
     } else {

@@ -1,5 +1,6 @@
 // Rows and queries for the records of the trust loop: agents (and their versions), published
-// pacts, evidence and trust events. Queries that serve a caller take the caller's tenant id.
+// pacts, evidence and trust events, and reads of the log's leaves. Queries that serve a caller
+// take the caller's tenant id.
 // Bodies are canonical JSON text, parsed by the service; the store does not interpret them.
 #pragma once
 
@@ -33,6 +34,9 @@ struct AgentVersionRow {
   std::string tenant_id, agent_id, fingerprint, record;
   std::int64_t at = 0;
 };
+// Every version of the agent, by log index.
+Result<std::vector<AgentVersionRow>> ListAgentVersions(Connection& db, std::string_view tenant_id,
+                                                       std::string_view agent_id);
 
 struct PactRow {
   std::string tenant_id;
@@ -66,6 +70,28 @@ Result<std::optional<EvidenceRow>> FindEvidenceByIdempotencyKey(Connection& db,
 Result<std::optional<EvidenceRow>> FindEvidence(Connection& db, std::string_view tenant_id,
                                                 std::string_view id);
 
+struct EvidenceScan {
+  std::optional<std::string> agent_id, workflow;
+  std::vector<std::string> kinds;         // only these kinds (empty: any)
+  std::vector<std::string> except_kinds;  // none of these
+  std::optional<std::int64_t> from, to;   // time in [from, to), Unix milliseconds
+};
+// The tenant's evidence the scan admits, with its leaf data, in log order. A callback rather
+// than a vector: a tenant's evidence can be large.
+Status ForEachEvidence(Connection& db, std::string_view tenant_id, const EvidenceScan& scan,
+                       const std::function<Status(const EvidenceRow&)>& fn);
+
+struct EvidenceKindSummary {
+  std::string kind;
+  std::int64_t newest = 0;  // the latest evidence time, Unix milliseconds
+  std::int64_t count = 0;
+};
+// The agent's evidence in the workflow, summarized per kind, in kind order.
+Result<std::vector<EvidenceKindSummary>> SummarizeEvidenceByKind(Connection& db,
+                                                                 std::string_view tenant_id,
+                                                                 std::string_view agent_id,
+                                                                 std::string_view workflow);
+
 struct EventRow {
   std::uint64_t log_index = 0;
   std::string id, tenant_id, type, agent_id, workflow;
@@ -87,6 +113,18 @@ Result<std::vector<EventRow>> ListEvents(Connection& db, std::string_view tenant
 // do not count: they commit with their own records, so they say nothing about whether the
 // loop's events for earlier records were logged.
 Result<std::uint64_t> LastEventCause(Connection& db);
+
+// A log leaf as stored (the ledger owns the table; its hash is the ledger's business).
+struct LeafRow {
+  std::uint64_t index = 0;
+  std::string tenant, type;  // tenant: the tenant's name, which is what a leaf carries
+  std::int64_t time = 0;     // Unix milliseconds
+  std::string data;          // canonical JSON
+};
+// The leaves of one type the tenant, by name, logged with time in [from, to), in log order.
+Status ForEachLeaf(Connection& db, std::string_view tenant_name, std::string_view type,
+                   std::int64_t from, std::int64_t to,
+                   const std::function<Status(const LeafRow&)>& fn);
 
 // The records that change trust, across all tenants, in log order: what a restart replays.
 struct LoopRecord {

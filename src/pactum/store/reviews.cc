@@ -90,6 +90,23 @@ Result<std::vector<ReviewRow>> ListReviews(Connection& db, std::string_view tena
   return AllRows(st, ReadReview);
 }
 
+Result<std::vector<ReviewRow>> ListEscalations(Connection& db, std::string_view tenant_id,
+                                               const EscalationFilter& filter) {
+  std::string sql = std::string(kReviewColumns) + " WHERE tenant_id = ?1 AND kind = 'escalation'";
+  if (filter.agent_id) sql += " AND agent_id = ?2";
+  if (filter.workflow) sql += " AND workflow = ?3";
+  if (filter.resolved_from) sql += " AND resolved_at >= ?4";
+  if (filter.resolved_to) sql += " AND resolved_at < ?5";
+  sql += " ORDER BY decision_index";
+  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+  st.Bind(1, tenant_id);
+  if (filter.agent_id) st.Bind(2, *filter.agent_id);
+  if (filter.workflow) st.Bind(3, *filter.workflow);
+  if (filter.resolved_from) st.Bind(4, *filter.resolved_from);
+  if (filter.resolved_to) st.Bind(5, *filter.resolved_to);
+  return AllRows(st, ReadReview);
+}
+
 Status ResolveReview(Connection& db, std::string_view id, std::string_view status, std::int64_t at,
                      std::string_view by, std::string_view note, std::uint64_t resolution_index) {
   PACTUM_ASSIGN_OR_RETURN(

@@ -37,6 +37,14 @@ struct ReviewFilter {
 // Oldest deadline first.
 Result<std::vector<ReviewRow>> ListReviews(Connection& db, std::string_view tenant_id,
                                            const ReviewFilter& filter);
+struct EscalationFilter {
+  std::optional<std::string> agent_id, workflow;
+  std::optional<std::int64_t> resolved_from, resolved_to;  // resolved_at in [from, to), Unix ms
+};
+// Every escalation review the filter admits, by decision index: no limit, for reports that
+// count them all.
+Result<std::vector<ReviewRow>> ListEscalations(Connection& db, std::string_view tenant_id,
+                                               const EscalationFilter& filter);
 // Records the resolution; fails with kFailedPrecondition when the review is no longer pending.
 Status ResolveReview(Connection& db, std::string_view id, std::string_view status, std::int64_t at,
                      std::string_view by, std::string_view note, std::uint64_t resolution_index);
