@@ -178,33 +178,12 @@ Result<std::optional<EvidenceRow>> FindEvidence(Connection& db, std::string_view
 
 Status ForEachEvidence(Connection& db, std::string_view tenant_id, const EvidenceScan& scan,
                        const std::function<Status(const EvidenceRow&)>& fn) {
-  std::string sql = std::string(kEvidenceColumns) + " WHERE e.tenant_id = ?1";
-  if (scan.agent_id) sql += " AND e.agent_id = ?2";
-  if (scan.workflow) sql += " AND e.workflow = ?3";
-  if (scan.from) sql += " AND e.time >= ?4";
-  if (scan.to) sql += " AND e.time < ?5";
-  // Each kind binds a parameter of its own: the kinds, then the kinds excepted, from ?6 on.
-  const int first_kind = 6, first_except = first_kind + static_cast<int>(scan.kinds.size());
-  auto parameters = [](int first, std::size_t n) {
-    std::string list;
-    for (std::size_t i = 0; i < n; ++i)
-      list += (i ? ", ?" : "(?") + std::to_string(first + static_cast<int>(i));
-    return list + ")";
-  };
-  if (!scan.kinds.empty()) sql += " AND e.kind IN " + parameters(first_kind, scan.kinds.size());
-  if (!scan.except_kinds.empty())
-    sql += " AND e.kind NOT IN " + parameters(first_except, scan.except_kinds.size());
-  sql += " ORDER BY e.log_index";
-  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
-  st.Bind(1, tenant_id);
-  if (scan.agent_id) st.Bind(2, *scan.agent_id);
-  if (scan.workflow) st.Bind(3, *scan.workflow);
-  if (scan.from) st.Bind(4, *scan.from);
-  if (scan.to) st.Bind(5, *scan.to);
-  for (std::size_t i = 0; i < scan.kinds.size(); ++i)
-    st.Bind(first_kind + static_cast<int>(i), scan.kinds[i]);
-  for (std::size_t i = 0; i < scan.except_kinds.size(); ++i)
-    st.Bind(first_except + static_cast<int>(i), scan.except_kinds[i]);
+  Query query(kEvidenceColumns);
+  query.Add(" WHERE e.tenant_id = ?", std::string(tenant_id));
+  query.AddIf(" AND e.agent_id = ?", scan.agent_id).AddIf(" AND e.workflow = ?", scan.workflow);
+  query.AddIf(" AND e.time >= ?", scan.from).AddIf(" AND e.time < ?", scan.to);
+  query.AddList(" AND e.kind IN ", scan.kinds).AddList(" AND e.kind NOT IN ", scan.except_kinds);
+  PACTUM_ASSIGN_OR_RETURN(auto st, query.Add(" ORDER BY e.log_index").Prepare(db));
   for (;;) {
     PACTUM_ASSIGN_OR_RETURN(bool found, st.Step());
     if (!found) return Status::Ok();
@@ -244,21 +223,15 @@ Status InsertEvent(Connection& db, const EventRow& row) {
 
 Result<std::vector<EventRow>> ListEvents(Connection& db, std::string_view tenant_id,
                                          const EventFilter& filter) {
-  std::string sql =
+  Query query(
       "SELECT log_index, id, tenant_id, type, agent_id, workflow, time, cause_index, data FROM "
-      "events WHERE tenant_id = ?1";
-  if (filter.agent_id) sql += " AND agent_id = ?2";
-  if (filter.workflow) sql += " AND workflow = ?3";
-  if (filter.type) sql += " AND type = ?4";
-  if (filter.after) sql += " AND log_index > ?5";
-  sql += " ORDER BY log_index LIMIT ?6";
-  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
-  st.Bind(1, tenant_id);
-  if (filter.agent_id) st.Bind(2, *filter.agent_id);
-  if (filter.workflow) st.Bind(3, *filter.workflow);
-  if (filter.type) st.Bind(4, *filter.type);
-  if (filter.after) st.Bind(5, ToSql(*filter.after));
-  st.Bind(6, static_cast<std::int64_t>(filter.limit));
+      "events");
+  query.Add(" WHERE tenant_id = ?", std::string(tenant_id));
+  query.AddIf(" AND agent_id = ?", filter.agent_id).AddIf(" AND workflow = ?", filter.workflow);
+  query.AddIf(" AND type = ?", filter.type);
+  if (filter.after) query.Add(" AND log_index > ?", ToSql(*filter.after));
+  query.Add(" ORDER BY log_index LIMIT ?", static_cast<std::int64_t>(filter.limit));
+  PACTUM_ASSIGN_OR_RETURN(auto st, query.Prepare(db));
   return AllRows(
       st, +[](const Statement& s) {
         return EventRow{FromSql(s.ColumnInt(0)), s.ColumnText(1),         s.ColumnText(2),

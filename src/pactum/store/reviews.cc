@@ -65,45 +65,27 @@ Result<std::optional<ReviewRow>> FindReview(Connection& db, std::string_view ten
 
 Result<std::vector<ReviewRow>> ListReviews(Connection& db, std::string_view tenant_id,
                                            const ReviewFilter& filter) {
-  std::string sql = std::string(kReviewColumns) + " WHERE tenant_id = ?1";
-  if (filter.owner) sql += " AND owner = ?2";
-  if (filter.agent_id) sql += " AND agent_id = ?3";
-  if (filter.workflow) sql += " AND workflow = ?4";
-  const bool overdue = filter.status && *filter.status == "overdue";
-  if (overdue) {
-    sql += " AND status = 'pending' AND due_at <= ?6";
-  } else if (filter.status) {
-    sql += " AND status = ?5";
+  Query query(kReviewColumns);
+  query.Add(" WHERE tenant_id = ?", std::string(tenant_id)).AddIf(" AND owner = ?", filter.owner);
+  query.AddIf(" AND agent_id = ?", filter.agent_id).AddIf(" AND workflow = ?", filter.workflow);
+  if (filter.status && *filter.status == "overdue") {
+    query.Add(" AND status = 'pending' AND due_at <= ?", filter.now);
+  } else {
+    query.AddIf(" AND status = ?", filter.status);
   }
-  sql += " ORDER BY due_at, decision_index LIMIT ?7";
-  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
-  st.Bind(1, tenant_id);
-  if (filter.owner) st.Bind(2, *filter.owner);
-  if (filter.agent_id) st.Bind(3, *filter.agent_id);
-  if (filter.workflow) st.Bind(4, *filter.workflow);
-  if (overdue) {
-    st.Bind(6, filter.now);
-  } else if (filter.status) {
-    st.Bind(5, *filter.status);
-  }
-  st.Bind(7, static_cast<std::int64_t>(filter.limit));
+  query.Add(" ORDER BY due_at, decision_index LIMIT ?", static_cast<std::int64_t>(filter.limit));
+  PACTUM_ASSIGN_OR_RETURN(auto st, query.Prepare(db));
   return AllRows(st, ReadReview);
 }
 
 Result<std::vector<ReviewRow>> ListEscalations(Connection& db, std::string_view tenant_id,
                                                const EscalationFilter& filter) {
-  std::string sql = std::string(kReviewColumns) + " WHERE tenant_id = ?1 AND kind = 'escalation'";
-  if (filter.agent_id) sql += " AND agent_id = ?2";
-  if (filter.workflow) sql += " AND workflow = ?3";
-  if (filter.resolved_from) sql += " AND resolved_at >= ?4";
-  if (filter.resolved_to) sql += " AND resolved_at < ?5";
-  sql += " ORDER BY decision_index";
-  PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
-  st.Bind(1, tenant_id);
-  if (filter.agent_id) st.Bind(2, *filter.agent_id);
-  if (filter.workflow) st.Bind(3, *filter.workflow);
-  if (filter.resolved_from) st.Bind(4, *filter.resolved_from);
-  if (filter.resolved_to) st.Bind(5, *filter.resolved_to);
+  Query query(kReviewColumns);
+  query.Add(" WHERE tenant_id = ? AND kind = 'escalation'", std::string(tenant_id));
+  query.AddIf(" AND agent_id = ?", filter.agent_id).AddIf(" AND workflow = ?", filter.workflow);
+  query.AddIf(" AND resolved_at >= ?", filter.resolved_from);
+  query.AddIf(" AND resolved_at < ?", filter.resolved_to);
+  PACTUM_ASSIGN_OR_RETURN(auto st, query.Add(" ORDER BY decision_index").Prepare(db));
   return AllRows(st, ReadReview);
 }
 
