@@ -141,6 +141,13 @@ void AppendInteger(std::int64_t n, std::string* out) {
   out->append(buf, end);
 }
 
+// A double as ECMAScript prints it; NaN and infinities have no JSON form.
+Status AppendDouble(double d, std::string* out) {
+  if (!std::isfinite(d)) return InvalidArgument("NaN and Infinity have no JSON form");
+  out->append(EcmaNumberString(d));
+  return Status::Ok();
+}
+
 Status Append(const Json& v, std::string* out) {
   switch (v.type()) {
     case Json::value_t::null:
@@ -155,12 +162,8 @@ Status Append(const Json& v, std::string* out) {
     case Json::value_t::number_unsigned:
       out->append(EcmaNumberString(static_cast<double>(v.get<std::uint64_t>())));
       return Status::Ok();
-    case Json::value_t::number_float: {
-      double d = v.get<double>();
-      if (!std::isfinite(d)) return InvalidArgument("NaN and Infinity have no JSON form");
-      out->append(EcmaNumberString(d));
-      return Status::Ok();
-    }
+    case Json::value_t::number_float:
+      return AppendDouble(v.get<double>(), out);
     case Json::value_t::string:
       return AppendString(v.get_ref<const std::string&>(), out);
     case Json::value_t::array: {
@@ -399,11 +402,9 @@ CanonicalWriter& CanonicalWriter::Int(std::int64_t value) {
 }
 
 CanonicalWriter& CanonicalWriter::Number(double value) {
-  if (!BeforeValue()) return *this;
-  if (!std::isfinite(value)) {
-    Fail(InvalidArgument("NaN and Infinity have no JSON form"));
-  } else {
-    out_.append(EcmaNumberString(value));
+  if (BeforeValue()) {
+    Status s = AppendDouble(value, &out_);
+    if (!s.ok()) Fail(std::move(s));
   }
   return *this;
 }

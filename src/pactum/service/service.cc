@@ -114,7 +114,7 @@ Result<Principal> Service::Authenticate(std::string_view secret) {
   if (secret.size() != kSecretLength || secret.substr(0, kKeyPrefix.size()) != kKeyPrefix)
     return unknown;
   const Sha256Digest digest = Sha256(secret);
-  const std::string_view hash(reinterpret_cast<const char*>(digest.data()), digest.size());
+  const std::string_view hash = AsBytes(digest);
   const TimePoint now = clock_->Now();
   const std::uint64_t epoch = keys_->Epoch();  // before the store is read: see KeyCache
   if (std::optional<Principal> cached = keys_->Find(hash, epoch, now)) return std::move(*cached);
