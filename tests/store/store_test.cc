@@ -1,6 +1,8 @@
 #include "pactum/store/store.h"
 
+#include <chrono>
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -81,6 +83,49 @@ TEST_F(StoreTest, WriteRollsBackOnError) {
                   })
                   .ok());
   EXPECT_TRUE(tenants.empty());
+}
+
+// The WAL is checkpointed by the store's own thread, not by the commit that fills it: once a
+// commit leaves kCheckpointFrames there, the pages reach the database file while the store is
+// still open, and every write stays readable.
+TEST_F(StoreTest, CheckpointsTheWalInTheBackground) {
+  auto store = Store::Open(dir_);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE(
+      (*store)->Write([](Connection& db) { return db.Exec("CREATE TABLE b (x BLOB)"); }).ok());
+  const auto db_size = [&] { return std::filesystem::file_size((*store)->database_file()); };
+  const std::uintmax_t before = db_size();
+  EXPECT_EQ((*store)->background_checkpoints(), 0u);
+  // Each commit writes a few pages; together well over kCheckpointFrames of 4 KiB.
+  const std::string row(3000, 'x');
+  constexpr int kCommits = 600;
+  for (int i = 0; i < kCommits; ++i) {
+    ASSERT_TRUE((*store)
+                    ->Write([&](Connection& db) -> Status {
+                      for (int j = 0; j < 4; ++j) {
+                        PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO b VALUES (?1)"));
+                        PACTUM_TRY(st.BindBlob(1, row).Run());
+                      }
+                      return Status::Ok();
+                    })
+                    .ok());
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((*store)->background_checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_GE((*store)->background_checkpoints(), 1u);
+  // The database file holds the checkpointed pages now, not only after close.
+  EXPECT_GT(db_size(), before + Store::kCheckpointFrames * 3000u);
+  std::int64_t rows = 0;
+  ASSERT_TRUE((*store)
+                  ->Read([&](Connection& db) -> Status {
+                    PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT COUNT(*) FROM b"));
+                    PACTUM_TRY(st.Step().status());
+                    rows = st.ColumnInt(0);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(rows, 4 * kCommits);
 }
 
 TEST_F(StoreTest, KeysAreScopedToTheirTenant) {

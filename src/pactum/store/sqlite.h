@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -84,11 +85,20 @@ class Connection {
   std::int64_t Changes() const;
   std::int64_t LastInsertRowId() const;
 
+  // Calls `on_commit` with the number of frames in the WAL after each transaction this
+  // connection commits, instead of SQLite's automatic checkpoint: the caller decides when and on
+  // which connection the WAL is checkpointed. Null restores the automatic checkpoint.
+  void OnWalCommit(std::function<void(int frames)> on_commit);
+  // Copies into the database file every WAL frame that no reader still needs, without waiting
+  // for the writer or readers (SQLite's PASSIVE checkpoint); with synchronous=FULL, fsyncs both.
+  Status Checkpoint();
+
  private:
   friend class Statement;
   explicit Connection(sqlite3* db) : db_(db) {}
   void Recycle(std::string sql, sqlite3_stmt* stmt);
   sqlite3* db_;
+  std::function<void(int)> on_wal_commit_;  // the WAL hook's target; its address is registered
   std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_statements_;
 };
 

@@ -18,10 +18,60 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& data_dir
   PACTUM_ASSIGN_OR_RETURN(auto writer, Connection::Open(data_dir / "pactum.db"));
   std::unique_ptr<Store> store(new Store(data_dir, std::move(writer)));
   PACTUM_TRY(store->Migrate());
+  PACTUM_ASSIGN_OR_RETURN(auto checkpointer, Connection::Open(store->database_file()));
+  store->StartCheckpoints(std::move(checkpointer));
   return store;
 }
 
-Store::~Store() = default;
+Store::~Store() {
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_cv_.notify_one();
+  if (checkpointer_.joinable()) checkpointer_.join();
+  // The writer is closed last (members in reverse order), and SQLite checkpoints the rest of the
+  // WAL then.
+}
+
+void Store::StartCheckpoints(std::unique_ptr<Connection> conn) {
+  writer_->OnWalCommit([this](int frames) {
+    if (frames >= kInlineCheckpointFrames) {
+      // Best effort: a failure leaves the frames for the next checkpoint; the commit stands.
+      (void)writer_->Checkpoint();
+      return;
+    }
+    if (frames < kCheckpointFrames) return;
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      if (checkpoint_wanted_) return;
+      checkpoint_wanted_ = true;
+    }
+    checkpoint_cv_.notify_one();
+  });
+  checkpointer_ =
+      std::thread([this, c = std::move(conn)]() mutable { RunCheckpoints(std::move(c)); });
+}
+
+void Store::RunCheckpoints(std::unique_ptr<Connection> conn) {
+  std::unique_lock lock(checkpoint_mu_);
+  while (true) {
+    checkpoint_cv_.wait(lock, [&] { return checkpoint_wanted_ || stopping_; });
+    if (stopping_) return;
+    checkpoint_wanted_ = false;
+    lock.unlock();
+    // A failure (the disk, a reader's lock) leaves the frames where they are: the next commit
+    // over the threshold asks again, and the inline checkpoint bounds the WAL meanwhile.
+    const bool done = conn->Checkpoint().ok();
+    lock.lock();
+    if (done) ++background_checkpoints_;
+  }
+}
+
+std::uint64_t Store::background_checkpoints() const {
+  std::lock_guard lock(checkpoint_mu_);
+  return background_checkpoints_;
+}
 
 Status Store::Migrate() {
   std::lock_guard lock(write_mu_);
