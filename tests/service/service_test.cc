@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "pactum/base/canonical_json.h"
+#include "pactum/base/encoding.h"
 #include "pactum/store/store.h"
 #include "pactum/store/tenants.h"
 
@@ -173,6 +174,38 @@ TEST(DecisionLeafBody, IsTheCanonicalFormOfTheDecisionDocument) {
     Result<std::string> body = DecisionLeafBody(record, req);
     ASSERT_TRUE(body.ok()) << body.status().ToString();
     EXPECT_EQ(*body, *CanonicalJson(doc));
+  }
+}
+
+// The HTTP answer is written the same way: the decision's JSON with the record's id, pact,
+// review id and receipt (null when the decision was not recorded).
+TEST(DecisionAnswer, IsTheCanonicalFormOfTheAnswerDocument) {
+  DecisionRecord record;
+  record.id = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+  record.pact = Json{{"name", "triage"}, {"version", "1.2.0"}, {"hash", "sha256:ab"}};
+  record.decision.kind = control::Kind::kEscalate;
+  record.decision.review = true;
+  record.decision.reviewer = "soc-lead@example.com";
+  record.decision.shadow_decision = control::Kind::kDeny;
+  record.decision.reasons.push_back({"escalate", "needs a human\n", ""});
+  record.decision.errors.push_back({"p2", "type error: \"x\""});
+  record.decision.trust = {
+      pact::Tier::kGold, pact::Autonomy::kSupervised, 812, 790, 640, 600, true, false, true, false};
+  DecisionRecord recorded = record;
+  recorded.review_id = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c";
+  recorded.receipt = ledger::Receipt{41, {}};
+  recorded.receipt->leaf_hash.fill(0xab);
+  for (const DecisionRecord& r : {record, recorded}) {
+    Json doc = control::ToJson(r.decision);
+    doc["id"] = r.id;
+    doc["pact"] = r.pact;
+    if (!r.review_id.empty()) doc["review_id"] = r.review_id;
+    doc["receipt"] = r.receipt ? Json{{"log_index", r.receipt->index},
+                                      {"leaf_hash", Base64Encode(AsBytes(r.receipt->leaf_hash))}}
+                               : Json();
+    Result<std::string> answer = DecisionAnswer(r);
+    ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+    EXPECT_EQ(*answer, *CanonicalJson(doc));
   }
 }
 

@@ -19,6 +19,26 @@ Json ReceiptJson(const service::EvidenceReceipt& r) {
           {"events", r.events}};
 }
 
+// The answer to one decision, as POST /v1/decide sends it.
+Response DecisionResponse(const service::DecisionRecord& record) {
+  Result<std::string> answer = service::DecisionAnswer(record);
+  if (!answer.ok()) return Response::Error(answer.status());
+  answer->push_back('\n');
+  return Response::Text(200, std::move(*answer), "application/json");
+}
+
+Result<Json> DecisionJson(const service::DecisionRecord& record) {
+  PACTUM_ASSIGN_OR_RETURN(std::string answer, service::DecisionAnswer(record));
+  return ParseJson(answer);
+}
+
+// The body an error answer has, without its closing newline: an element of a batch answer.
+std::string ErrorBody(const Status& status) {
+  std::string body = Response::Error(status).body;
+  if (!body.empty() && body.back() == '\n') body.pop_back();
+  return body;
+}
+
 // A JSON Lines body: one evidence object a line; blank lines are skipped. Errors name the line.
 Result<std::vector<service::EvidenceSubmission>> ParseJsonLines(const std::string& body) {
   std::vector<service::EvidenceSubmission> items;
@@ -142,28 +162,28 @@ void Api::AddLoopRoutes() {
     // rendered on an io thread (SendMade).
     std::vector<control::DecideRequest> one;  // moved in: a braced list would be copied
     one.push_back(std::move(*request));
-    service_.Decide(
-        *req.principal, std::move(one),
-        [this, reply, wait = *wait,
-         caller = *req.principal](Result<std::vector<Result<service::DecisionRecord>>> answers) {
-          if (!answers.ok()) return reply->Send(Response::Error(answers.status()));
-          auto record =
-              std::make_shared<Result<service::DecisionRecord>>(std::move(answers->front()));
-          if (!record->ok()) return reply->Send(Response::Error(record->status()));
-          const service::DecisionRecord& decided = **record;
-          if (!wait || !decided.decision.review || decided.review_id.empty()) {
-            return reply->SendMade(
-                [record] { return Response::Json(200, service::DecisionRecordJson(**record)); });
-          }
-          service_.AwaitReview(caller, decided.review_id, *wait,
-                               [reply, record](Result<Json> review) {
-                                 if (!review.ok())
-                                   return reply->Send(Response::Error(review.status()));
-                                 Json answer = service::DecisionRecordJson(**record);
-                                 answer["review_state"] = std::move(*review);
-                                 reply->Send(Response::Json(200, answer));
-                               });
-        });
+    service_.Decide(*req.principal, std::move(one),
+                    [this, reply, wait = *wait, caller = *req.principal](
+                        Result<std::vector<Result<service::DecisionRecord>>> answers) {
+                      if (!answers.ok()) return reply->Send(Response::Error(answers.status()));
+                      auto record = std::make_shared<Result<service::DecisionRecord>>(
+                          std::move(answers->front()));
+                      if (!record->ok()) return reply->Send(Response::Error(record->status()));
+                      const service::DecisionRecord& decided = **record;
+                      if (!wait || !decided.decision.review || decided.review_id.empty()) {
+                        return reply->SendMade([record] { return DecisionResponse(**record); });
+                      }
+                      service_.AwaitReview(caller, decided.review_id, *wait,
+                                           [reply, record](Result<Json> review) {
+                                             if (!review.ok())
+                                               return reply->Send(Response::Error(review.status()));
+                                             Result<Json> answer = DecisionJson(**record);
+                                             if (!answer.ok())
+                                               return reply->Send(Response::Error(answer.status()));
+                                             (*answer)["review_state"] = std::move(*review);
+                                             reply->Send(Response::Json(200, *answer));
+                                           });
+                    });
     return Response::Later(reply);
   });
 
@@ -189,15 +209,20 @@ void Api::AddLoopRoutes() {
                       auto decided = std::make_shared<std::vector<Result<service::DecisionRecord>>>(
                           std::move(*answers));
                       reply->SendMade([decided] {
-                        Json list = Json::array();
-                        for (const auto& answer : *decided) {
-                          if (answer.ok()) {
-                            list.push_back(service::DecisionRecordJson(*answer));
-                          } else {
-                            list.push_back(Json::parse(Response::Error(answer.status()).body));
-                          }
+                        // Each element is written once, as a decision answer or as the error
+                        // body its failure would have had alone.
+                        std::string out = "{\"decisions\":[";
+                        for (std::size_t i = 0; i < decided->size(); ++i) {
+                          const auto& answer = (*decided)[i];
+                          Result<std::string> one =
+                              answer.ok() ? service::DecisionAnswer(*answer)
+                                          : Result<std::string>(ErrorBody(answer.status()));
+                          if (!one.ok()) return Response::Error(one.status());
+                          if (i > 0) out.push_back(',');
+                          out += *one;
                         }
-                        return Response::Json(200, {{"decisions", std::move(list)}});
+                        out += "]}\n";
+                        return Response::Text(200, std::move(out), "application/json");
                       });
                     });
     return Response::Later(reply);

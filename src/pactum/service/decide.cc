@@ -239,8 +239,13 @@ void Service::Decide(const Principal& caller, std::vector<control::DecideRequest
   });
 }
 
-Result<std::string> DecisionLeafBody(const DecisionRecord& record,
-                                     const control::DecideRequest& request) {
+namespace {
+
+// The decision's members in canonical (byte) order, the writer refusing any other: the
+// request's (agent, workflow, action, resource, context) when `request` is given, as the leaf
+// has them; the receipt when `with_receipt`, as the answer has it.
+Result<std::string> WriteDecision(const DecisionRecord& record,
+                                  const control::DecideRequest* request, bool with_receipt) {
   const control::Decision& d = record.decision;
   const control::TrustUsed& t = d.trust;
   CanonicalWriter w;
@@ -248,11 +253,12 @@ Result<std::string> DecisionLeafBody(const DecisionRecord& record,
     w.BeginObject().Name("lower_bound").Int(lower_bound).Name("measured").Bool(measured);
     w.Name("value").Int(value).EndObject();
   };
-  // Members in canonical (byte) order; the writer refuses any other.
   w.BeginObject();
-  w.Name("action").String(request.action);
-  w.Name("agent").String(request.agent);
-  w.Name("context").Value(request.context);
+  if (request) {
+    w.Name("action").String(request->action);
+    w.Name("agent").String(request->agent);
+    w.Name("context").Value(request->context);
+  }
   w.Name("decision").String(control::NameOf(d.kind));
   w.Name("determining_policies").BeginArray();
   for (const std::string& policy : d.determining_policies)
@@ -276,9 +282,20 @@ Result<std::string> DecisionLeafBody(const DecisionRecord& record,
     w.EndObject();
   }
   w.EndArray();
-  w.Name("resource").BeginObject();
-  w.Name("id").String(request.resource.id).Name("type").String(request.resource.type);
-  w.EndObject();
+  if (with_receipt) {
+    w.Name("receipt");
+    if (record.receipt) {
+      w.BeginObject().Name("leaf_hash").String(Base64Encode(AsBytes(record.receipt->leaf_hash)));
+      w.Name("log_index").Int(static_cast<std::int64_t>(record.receipt->index)).EndObject();
+    } else {
+      w.Value(Json());
+    }
+  }
+  if (request) {
+    w.Name("resource").BeginObject();
+    w.Name("id").String(request->resource.id).Name("type").String(request->resource.type);
+    w.EndObject();
+  }
   w.Name("review").Bool(d.review);
   if (!record.review_id.empty()) w.Name("review_id").String(record.review_id);
   if (!d.reviewer.empty()) w.Name("reviewer").String(d.reviewer);
@@ -294,23 +311,20 @@ Result<std::string> DecisionLeafBody(const DecisionRecord& record,
   score(t.reputation, t.reputation_lb, t.reputation_measured);
   w.Name("tier").String(pact::NameOf(t.tier));
   w.EndObject();
-  w.Name("workflow").String(request.workflow);
+  if (request) w.Name("workflow").String(request->workflow);
   w.EndObject();
   return std::move(w).Finish();
 }
 
-Json DecisionRecordJson(const DecisionRecord& record) {
-  Json out = control::ToJson(record.decision);
-  out["id"] = record.id;
-  out["pact"] = record.pact;
-  if (!record.review_id.empty()) out["review_id"] = record.review_id;
-  if (record.receipt) {
-    out["receipt"] = {{"log_index", record.receipt->index},
-                      {"leaf_hash", Base64Encode(AsBytes(record.receipt->leaf_hash))}};
-  } else {
-    out["receipt"] = nullptr;
-  }
-  return out;
+}  // namespace
+
+Result<std::string> DecisionLeafBody(const DecisionRecord& record,
+                                     const control::DecideRequest& request) {
+  return WriteDecision(record, &request, /*with_receipt=*/false);
+}
+
+Result<std::string> DecisionAnswer(const DecisionRecord& record) {
+  return WriteDecision(record, nullptr, /*with_receipt=*/true);
 }
 
 }  // namespace pactum::service

@@ -83,8 +83,10 @@ struct DecisionRecord {
 
 // A decide request from its JSON form (docs/API.md); errors name the field.
 Result<control::DecideRequest> DecideRequestFromJson(const Json& body);
-// The JSON answer of POST /v1/decide.
-Json DecisionRecordJson(const DecisionRecord& record);
+// The JSON answer of POST /v1/decide, in canonical JSON (written, as the leaf body is, without
+// building a document): control::ToJson's members with the record's id, pact, review id and
+// receipt (null when the decision was not recorded).
+Result<std::string> DecisionAnswer(const DecisionRecord& record);
 // The body of the decision's log leaf, in canonical JSON (RFC 8785), written without building a
 // document: control::ToJson's members with the record's id, pact and review id and the
 // request's agent, workflow, action, resource and context.
