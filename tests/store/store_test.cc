@@ -1,6 +1,7 @@
 #include "pactum/store/store.h"
 
 #include <chrono>
+#include <future>
 #include <random>
 #include <thread>
 
@@ -126,6 +127,49 @@ TEST_F(StoreTest, CheckpointsTheWalInTheBackground) {
                   })
                   .ok());
   EXPECT_EQ(rows, 4 * kCommits);
+}
+
+// While a reader holds an old snapshot the WAL cannot be rewound, so it stays over the
+// threshold commit after commit; a checkpoint is still asked for once per kCheckpointFrames new
+// frames, not after every commit (which would checkpoint and fsync back to back).
+TEST_F(StoreTest, AsksForACheckpointOncePerThresholdOfNewFrames) {
+  auto store = Store::Open(dir_);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE(
+      (*store)->Write([](Connection& db) { return db.Exec("CREATE TABLE b (x BLOB)"); }).ok());
+  std::promise<void> reading, release;
+  std::thread reader([&] {
+    Status s = (*store)->Read([&](Connection& db) -> Status {
+      PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT COUNT(*) FROM b"));
+      PACTUM_TRY(st.Step().status());  // the snapshot starts here
+      reading.set_value();
+      release.get_future().wait();
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  });
+  reading.get_future().wait();
+  const std::string row(3000, 'x');
+  constexpr int kCommits = 600;  // ~5 frames each: ~3,000 frames, all kept by the reader
+  for (int i = 0; i < kCommits; ++i) {
+    ASSERT_TRUE((*store)
+                    ->Write([&](Connection& db) -> Status {
+                      for (int j = 0; j < 4; ++j) {
+                        PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO b VALUES (?1)"));
+                        PACTUM_TRY(st.BindBlob(1, row).Run());
+                      }
+                      return Status::Ok();
+                    })
+                    .ok());
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((*store)->background_checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // any request still queued
+  EXPECT_GE((*store)->background_checkpoints(), 1u);
+  EXPECT_LE((*store)->background_checkpoints(), 5u);
+  release.set_value();
+  reader.join();
 }
 
 TEST_F(StoreTest, KeysAreScopedToTheirTenant) {

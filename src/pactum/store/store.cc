@@ -41,7 +41,12 @@ void Store::StartCheckpoints(std::unique_ptr<Connection> conn) {
       (void)writer_->Checkpoint();
       return;
     }
-    if (frames < kCheckpointFrames) return;
+    // Counted from the last request, not from the WAL's start: under steady writes a
+    // checkpoint rarely catches up with the writer, so the WAL is not rewound and stays long,
+    // and asking after every commit would checkpoint (and fsync) back to back.
+    if (frames < checkpoint_asked_at_) checkpoint_asked_at_ = 0;  // the WAL was rewound
+    if (frames - checkpoint_asked_at_ < kCheckpointFrames) return;
+    checkpoint_asked_at_ = frames;
     {
       std::lock_guard lock(checkpoint_mu_);
       if (checkpoint_wanted_) return;

@@ -77,6 +77,7 @@ class Store {
   std::vector<std::unique_ptr<Connection>> idle_readers_;
   int schema_version_ = 0;
 
+  int checkpoint_asked_at_ = 0;  // the WAL's frames at the last request; the writer's own
   mutable std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool checkpoint_wanted_ = false;
