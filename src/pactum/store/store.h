@@ -8,8 +8,8 @@
 // writer (WAL).
 //
 // Checkpoints (copying committed pages from the WAL into the database file, and fsyncing it)
-// run off the commit path: a commit that leaves kCheckpointFrames or more in the WAL wakes a
-// background thread, which checkpoints on its own connection without waiting for the writer.
+// run off the commit path: every kCheckpointFrames frames written to the WAL wake a background
+// thread, which checkpoints on its own connection without waiting for the writer.
 // A commit that finds kInlineCheckpointFrames there (the thread far behind) checkpoints
 // itself, so the WAL stays bounded.
 #pragma once
