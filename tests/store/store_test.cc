@@ -86,6 +86,26 @@ TEST_F(StoreTest, WriteRollsBackOnError) {
   EXPECT_TRUE(tenants.empty());
 }
 
+// `commits` commits of four 3,000-byte rows into table b (a few 4 KiB pages each), then waits
+// (up to 30 s) for the store's first background checkpoint.
+void WriteRowsAndAwaitACheckpoint(Store& store, int commits) {
+  const std::string row(3000, 'x');
+  for (int i = 0; i < commits; ++i) {
+    ASSERT_TRUE(store
+                    .Write([&](Connection& db) -> Status {
+                      for (int j = 0; j < 4; ++j) {
+                        PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO b VALUES (?1)"));
+                        PACTUM_TRY(st.BindBlob(1, row).Run());
+                      }
+                      return Status::Ok();
+                    })
+                    .ok());
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (store.background_checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
 // The WAL is checkpointed by the store's own thread, not by the commit that fills it: once a
 // commit leaves kCheckpointFrames there, the pages reach the database file while the store is
 // still open, and every write stays readable.
@@ -98,22 +118,8 @@ TEST_F(StoreTest, CheckpointsTheWalInTheBackground) {
   const std::uintmax_t before = db_size();
   EXPECT_EQ((*store)->background_checkpoints(), 0u);
   // Each commit writes a few pages; together well over kCheckpointFrames of 4 KiB.
-  const std::string row(3000, 'x');
   constexpr int kCommits = 600;
-  for (int i = 0; i < kCommits; ++i) {
-    ASSERT_TRUE((*store)
-                    ->Write([&](Connection& db) -> Status {
-                      for (int j = 0; j < 4; ++j) {
-                        PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO b VALUES (?1)"));
-                        PACTUM_TRY(st.BindBlob(1, row).Run());
-                      }
-                      return Status::Ok();
-                    })
-                    .ok());
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while ((*store)->background_checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  WriteRowsAndAwaitACheckpoint(**store, kCommits);
   EXPECT_GE((*store)->background_checkpoints(), 1u);
   // The database file holds the checkpointed pages now, not only after close.
   EXPECT_GT(db_size(), before + Store::kCheckpointFrames * 3000u);
@@ -149,22 +155,8 @@ TEST_F(StoreTest, AsksForACheckpointOncePerThresholdOfNewFrames) {
     EXPECT_TRUE(s.ok()) << s.ToString();
   });
   reading.get_future().wait();
-  const std::string row(3000, 'x');
   constexpr int kCommits = 600;  // ~5 frames each: ~3,000 frames, all kept by the reader
-  for (int i = 0; i < kCommits; ++i) {
-    ASSERT_TRUE((*store)
-                    ->Write([&](Connection& db) -> Status {
-                      for (int j = 0; j < 4; ++j) {
-                        PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO b VALUES (?1)"));
-                        PACTUM_TRY(st.BindBlob(1, row).Run());
-                      }
-                      return Status::Ok();
-                    })
-                    .ok());
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while ((*store)->background_checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  WriteRowsAndAwaitACheckpoint(**store, kCommits);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // any request still queued
   EXPECT_GE((*store)->background_checkpoints(), 1u);
   EXPECT_LE((*store)->background_checkpoints(), 5u);
