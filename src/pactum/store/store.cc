@@ -65,8 +65,8 @@ void Store::RunCheckpoints(std::unique_ptr<Connection> conn) {
     if (stopping_) return;
     checkpoint_wanted_ = false;
     lock.unlock();
-    // A failure (the disk, a reader's lock) leaves the frames where they are: the next commit
-    // over the threshold asks again, and the inline checkpoint bounds the WAL meanwhile.
+    // A failure (the disk, another checkpoint) leaves the frames where they are: the next
+    // kCheckpointFrames ask again, and the inline checkpoint bounds the WAL meanwhile.
     const bool done = conn->Checkpoint().ok();
     lock.lock();
     if (done) ++background_checkpoints_;
