@@ -4,7 +4,11 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -241,6 +245,49 @@ TEST_F(ServerTest, SigtermDrainsInFlightRequests) {
   EXPECT_NE(response.find("Connection: close"), std::string::npos) << response;
   EXPECT_TRUE(closed);
   EXPECT_EQ(server_->Wait(milliseconds(5'000)), 0) << server_->Log();
+}
+
+// A handler that waits on something slow runs on a worker, not on an io thread. Here the slow
+// thing is a webhook test sent to a receiver that accepts and never answers (the sender gives up
+// after 15 s): with a single io thread, other requests, store-backed ones included, are answered
+// while it waits.
+TEST_F(ServerTest, AHandlerWaitingOnTheNetworkDoesNotHoldTheIoThread) {
+  StartServer({"--config", WriteConfig("threads: 1\n")});
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string hook_url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/hook";
+
+  auto c = server_->client();
+  auto hook = c.Post("/v1/webhooks", Json{{"url", hook_url}, {"events", {"*"}}}.dump(), admin_);
+  ASSERT_EQ(hook.status, 201) << hook.body;
+  HttpResult tested;
+  std::thread stalled([&] {
+    tested = c.Post("/v1/webhooks/" + hook.json()["id"].get<std::string>() + "/test", "", admin_);
+  });
+  // The handler is mid-call once the server has connected to the silent receiver.
+  pollfd ready{listener, POLLIN, 0};
+  ASSERT_EQ(poll(&ready, 1, 5'000), 1) << "the webhook test never reached the receiver";
+  const int silent = accept(listener, nullptr, nullptr);
+  ASSERT_GE(silent, 0);
+
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(c.Get("/v1/whoami", admin_).status, 200);  // answered on the io thread
+  EXPECT_EQ(c.Get("/v1/keys", admin_).status, 200);    // answered on another worker
+  EXPECT_EQ(c.Get("/healthz").status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+
+  close(silent);  // the receiver hangs up: the test call ends, undelivered
+  stalled.join();
+  close(listener);
+  EXPECT_EQ(tested.status, 200) << tested.body;
+  EXPECT_EQ(tested.json()["delivered"], false) << tested.body;
 }
 
 TEST_F(ServerTest, RestartKeepsKeys) {

@@ -1,4 +1,5 @@
 #include <fstream>
+#include <future>
 #include <random>
 #include <set>
 
@@ -14,6 +15,16 @@ namespace {
 
 std::filesystem::path TempPath(const char* prefix) {
   return std::filesystem::temp_directory_path() / (prefix + std::to_string(std::random_device{}()));
+}
+
+// The answer to `req`, waited for when its route answers later (on a worker).
+Response Answer(Api& api, Request& req) {
+  Response res = api.Handle(req);
+  if (!res.later) return res;
+  std::promise<Response> answered;
+  auto answer = answered.get_future();
+  res.later->OnSend([&answered](Reply::Make make) { answered.set_value(make()); });
+  return answer.get();
 }
 
 TEST(Router, MatchesPatternsAndParameters) {
@@ -132,13 +143,50 @@ TEST(Api, ErrorsAlwaysHaveTheSameShape) {
     Request req;
     req.method = method;
     req.path = path;
-    Response res = api.Handle(req);
+    Response res = Answer(api, req);
     EXPECT_GE(res.status, 400);
     Json body = Json::parse(res.body);
     EXPECT_TRUE(body["error"]["code"].is_string()) << res.body;
     EXPECT_TRUE(body["error"]["message"].is_string()) << res.body;
     EXPECT_TRUE(body["error"]["details"].is_object()) << res.body;
   }
+  std::filesystem::remove_all(dir);
+}
+
+// Routes that wait on the store run on the workers, answering later; decide and the routes that
+// answer from memory stay on the io thread.
+TEST(Api, RoutesThatWaitOnTheStoreRunOnWorkers) {
+  auto dir = TempPath("pactum-api-");
+  auto service = service::Service::Open({.data_dir = dir, .clock = &SystemClock()});
+  ASSERT_TRUE(service.ok());
+  Api api(**service);
+  std::map<std::string, Runs> runs;
+  for (const Route& r : api.router().routes())
+    runs[r.method + " " + r.pattern] = r.runs;
+  for (const char* inline_route :
+       {"GET /healthz", "GET /metrics", "GET /v1/openapi.json", "GET /v1/whoami", "POST /v1/decide",
+        "POST /v1/decide:batch", "GET /v1/agents/{id}/trust"})
+    EXPECT_EQ(runs.at(inline_route), Runs::kOnIoThread) << inline_route;
+  for (const char* worker_route : {"POST /v1/evidence", "POST /v1/evidence:bulk", "POST /v1/pacts",
+                                   "GET /v1/scorecards", "POST /v1/packets", "GET /v1/keys",
+                                   "POST /v1/webhooks/{id}/test", "POST /v1/reviews/{id}/resolve"})
+    EXPECT_EQ(runs.at(worker_route), Runs::kOnWorker) << worker_route;
+
+  // A worker's answer carries the route's real status, and is counted under the route.
+  Request req;
+  req.method = "GET";
+  req.path = "/v1/keys";
+  Response later = api.Handle(req);
+  ASSERT_NE(later.later, nullptr);
+  std::promise<Response> answered;
+  auto answer = answered.get_future();
+  later.later->OnSend([&answered](Reply::Make make) { answered.set_value(make()); });
+  EXPECT_EQ(answer.get().status, 401);
+  Request metrics;
+  metrics.method = "GET";
+  metrics.path = "/metrics";
+  EXPECT_NE(Answer(api, metrics).body.find("route=\"/v1/keys\",method=\"GET\",status=\"401\"} 1"),
+            std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

@@ -57,7 +57,7 @@ int Serve(const ServeFlags& flags) {
   delivery.disable_after = options.webhook_disable_after;
   if (Status s = (*service)->StartWebhookDelivery(delivery); !s.ok()) return fail(s);
 
-  server::Api api(**service);
+  server::Api api(**service, options.workers);
   server::HttpServer http(options, api);
   if (Status s = http.Listen(); !s.ok()) return fail(s);
   http.HandleSignals();
@@ -76,6 +76,7 @@ int Serve(const ServeFlags& flags) {
   std::cout.flush();
   spdlog::info("listening on {}", url);
   http.Run();
+  api.FinishWork();  // a handler still running when the drain timed out uses the service
   // The service's own threads (review waiters, the log's answers, webhook delivery) finish
   // while the server's io context still exists: an answer they are sending holds a session,
   // whose end is posted to that context.

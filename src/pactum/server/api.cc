@@ -1,7 +1,10 @@
 #include "pactum/server/api.h"
 
+#include <algorithm>
 #include <chrono>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
 #include "pactum/base/clock.h"
@@ -42,7 +45,9 @@ Result<std::vector<std::string>> StringListField(const Json& body, const char* n
 
 }  // namespace
 
-Api::Api(service::Service& service) : service_(service) {
+Api::Api(service::Service& service, int workers)
+    : service_(service),
+      workers_(std::make_unique<boost::asio::thread_pool>(std::max(1, workers))) {
   AddRoutes();
   std::vector<Metrics::RouteLabel> labels;
   for (const Route& r : router_.routes())
@@ -50,26 +55,45 @@ Api::Api(service::Service& service) : service_(service) {
   metrics_ = std::make_unique<Metrics>(std::move(labels));
 }
 
+Api::~Api() {
+  FinishWork();
+}
+
+void Api::FinishWork() {
+  workers_->join();  // runs what is queued, so every request taken is answered
+}
+
 void Api::AddRoutes() {
-  router_.Add("GET", "/healthz", Access::Public(), [this](Request&) {
-    Status s = CheckHealth();
-    if (!s.ok()) return Response::Error(Unavailable("store unavailable: " + s.message()));
-    return Response::Json(200, {{"status", "ok"}});
-  });
+  // Answered from memory (the health check reads the store at most once a second).
+  router_.Add(
+      "GET", "/healthz", Access::Public(),
+      [this](Request&) {
+        Status s = CheckHealth();
+        if (!s.ok()) return Response::Error(Unavailable("store unavailable: " + s.message()));
+        return Response::Json(200, {{"status", "ok"}});
+      },
+      Runs::kOnIoThread);
 
-  router_.Add("GET", "/metrics", Access::Public(), [this](Request&) {
-    return Response::Text(200, metrics_->Render(), "text/plain; version=0.0.4; charset=utf-8");
-  });
+  router_.Add(
+      "GET", "/metrics", Access::Public(),
+      [this](Request&) {
+        return Response::Text(200, metrics_->Render(), "text/plain; version=0.0.4; charset=utf-8");
+      },
+      Runs::kOnIoThread);
 
-  router_.Add("GET", "/v1/openapi.json", Access::Public(),
-              [](Request&) { return Response::Json(200, OpenApiDocument()); });
+  router_.Add(
+      "GET", "/v1/openapi.json", Access::Public(),
+      [](Request&) { return Response::Json(200, OpenApiDocument()); }, Runs::kOnIoThread);
 
-  router_.Add("GET", "/v1/whoami", Access::AnyKey(), [](Request& req) {
-    const service::Principal& p = *req.principal;
-    return Response::Json(200, {{"tenant", p.tenant_name},
-                                {"key", {{"id", p.key_id}, {"name", p.key_name}}},
-                                {"scopes", p.scopes}});
-  });
+  router_.Add(
+      "GET", "/v1/whoami", Access::AnyKey(),
+      [](Request& req) {
+        const service::Principal& p = *req.principal;
+        return Response::Json(200, {{"tenant", p.tenant_name},
+                                    {"key", {{"id", p.key_id}, {"name", p.key_name}}},
+                                    {"scopes", p.scopes}});
+      },
+      Runs::kOnIoThread);
 
   router_.Add("GET", "/v1/keys", Access::Scope("admin"), [this](Request& req) {
     auto keys = service_.ListKeys(*req.principal);
@@ -181,7 +205,9 @@ Response Api::Handle(Request& request) {
     }
   } else {
     route_index = match.index;
-    response = Dispatch(*match.route, request);
+    response = match.route->runs == Runs::kOnWorker
+                   ? DispatchOnWorker(*match.route, std::move(request))
+                   : Dispatch(*match.route, request);
   }
   if (response.later) {
     // Answered later: counted when the answer is made, with its real status and duration.
@@ -238,6 +264,16 @@ Response Api::Dispatch(const Route& route, Request& request) {
     spdlog::error("{} {} failed: {}", request.method, route.pattern, e.what());
     return Response::Error(Internal("internal error"));
   }
+}
+
+Response Api::DispatchOnWorker(const Route& route, Request request) {
+  auto reply = std::make_shared<Reply>();
+  boost::asio::post(*workers_, [this, &route, request = std::move(request), reply]() mutable {
+    Response response = Dispatch(route, request);
+    if (!response.later) return reply->Send(std::move(response));
+    response.later->OnSend([reply](Reply::Make make) { reply->SendMade(std::move(make)); });
+  });
+  return Response::Later(std::move(reply));
 }
 
 void Api::OnTransportError(int status) {

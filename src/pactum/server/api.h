@@ -12,6 +12,10 @@
 #include "pactum/server/router.h"
 #include "pactum/service/service.h"
 
+namespace boost::asio {
+class thread_pool;
+}
+
 namespace pactum::server {
 
 // The OpenAPI 3.1 document served at /v1/openapi.json (kept in openapi.json beside this file).
@@ -19,7 +23,13 @@ const Json& OpenApiDocument();
 
 class Api final : public RequestHandler {
  public:
-  explicit Api(service::Service& service);
+  // `workers` threads run the routes that wait on the store (Runs::kOnWorker).
+  explicit Api(service::Service& service, int workers = 4);
+  ~Api() override;  // FinishWork()
+
+  // Waits until every request handed to the workers is handled: for after the server has
+  // stopped (a drain can time out with a handler still running) and before the service goes.
+  void FinishWork();
 
   Response Handle(Request& request) override;
   void OnTransportError(int status) override;
@@ -38,11 +48,14 @@ class Api final : public RequestHandler {
   // Scorecards and trust packets (api_reports.cc).
   void AddReportRoutes();
   Response Dispatch(const Route& route, Request& request);
+  // Dispatches on a worker; the answer comes back through a Reply.
+  Response DispatchOnWorker(const Route& route, Request request);
   Status CheckHealth();
 
   service::Service& service_;
   Router router_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<boost::asio::thread_pool> workers_;
   std::mutex health_mu_;
   std::int64_t health_checked_at_ = 0;  // steady clock, ns; 0: never
   Status health_;

@@ -88,12 +88,15 @@ void Api::AddLoopRoutes() {
     return Response::Json(200, *agent);
   });
 
-  router_.Add("GET", "/v1/agents/{id}/trust", Access::Scope("read"), [this](Request& req) {
-    auto trust =
-        service_.ExplainTrust(*req.principal, req.params["id"], StringParam(req.query, "workflow"));
-    if (!trust.ok()) return Response::Error(trust.status());
-    return Response::Json(200, *trust);
-  });
+  router_.Add(
+      "GET", "/v1/agents/{id}/trust", Access::Scope("read"),
+      [this](Request& req) {
+        auto trust = service_.ExplainTrust(*req.principal, req.params["id"],
+                                           StringParam(req.query, "workflow"));
+        if (!trust.ok()) return Response::Error(trust.status());
+        return Response::Json(200, *trust);
+      },
+      Runs::kOnIoThread);
 
   router_.Add("POST", "/v1/pacts", Access::Scope("pacts:write"), [this](Request& req) {
     auto body = req.JsonBody();
@@ -148,85 +151,93 @@ void Api::AddLoopRoutes() {
                                 {"items", std::move(list)}});
   });
 
-  router_.Add("POST", "/v1/decide", Access::Scope("decide"), [this](Request& req) {
-    auto body = req.JsonBody();
-    if (!body.ok()) return Response::Error(body.status());
-    auto request = service::DecideRequestFromJson(*body);
-    if (!request.ok()) return Response::Error(request.status());
-    // ?wait=30s holds an escalation open until its review is resolved or the wait ends.
-    auto wait = WaitParam(req.query, "wait", kMaxReviewWait);
-    if (!wait.ok()) return Response::Error(wait.status());
-    // Answered once the decision's leaf is durable, without holding an io thread meanwhile.
-    auto reply = std::make_shared<Reply>();
-    // The completion runs on the log's thread: it only hands the answer on, and the JSON is
-    // rendered on an io thread (SendMade).
-    std::vector<control::DecideRequest> one;  // moved in: a braced list would be copied
-    one.push_back(std::move(*request));
-    service_.Decide(*req.principal, std::move(one),
-                    [this, reply, wait = *wait, caller = *req.principal](
-                        Result<std::vector<Result<service::DecisionRecord>>> answers) {
-                      if (!answers.ok()) return reply->Send(Response::Error(answers.status()));
-                      auto record = std::make_shared<Result<service::DecisionRecord>>(
-                          std::move(answers->front()));
-                      if (!record->ok()) return reply->Send(Response::Error(record->status()));
-                      const service::DecisionRecord& decided = **record;
-                      if (!wait || !decided.decision.review || decided.review_id.empty()) {
-                        return reply->SendMade([record] { return DecisionResponse(**record); });
-                      }
-                      service_.AwaitReview(caller, decided.review_id, *wait,
-                                           [reply, record](Result<Json> review) {
-                                             if (!review.ok())
-                                               return reply->Send(Response::Error(review.status()));
-                                             Result<Json> answer = DecisionJson(**record);
-                                             if (!answer.ok())
-                                               return reply->Send(Response::Error(answer.status()));
-                                             (*answer)["review_state"] = std::move(*review);
-                                             reply->Send(Response::Json(200, *answer));
-                                           });
-                    });
-    return Response::Later(reply);
-  });
+  router_.Add(
+      "POST", "/v1/decide", Access::Scope("decide"),
+      [this](Request& req) {
+        auto body = req.JsonBody();
+        if (!body.ok()) return Response::Error(body.status());
+        auto request = service::DecideRequestFromJson(*body);
+        if (!request.ok()) return Response::Error(request.status());
+        // ?wait=30s holds an escalation open until its review is resolved or the wait ends.
+        auto wait = WaitParam(req.query, "wait", kMaxReviewWait);
+        if (!wait.ok()) return Response::Error(wait.status());
+        // Answered once the decision's leaf is durable, without holding an io thread meanwhile.
+        auto reply = std::make_shared<Reply>();
+        // The completion runs on the log's thread: it only hands the answer on, and the JSON is
+        // rendered on an io thread (SendMade).
+        std::vector<control::DecideRequest> one;  // moved in: a braced list would be copied
+        one.push_back(std::move(*request));
+        service_.Decide(
+            *req.principal, std::move(one),
+            [this, reply, wait = *wait, caller = *req.principal](
+                Result<std::vector<Result<service::DecisionRecord>>> answers) {
+              if (!answers.ok()) return reply->Send(Response::Error(answers.status()));
+              auto record =
+                  std::make_shared<Result<service::DecisionRecord>>(std::move(answers->front()));
+              if (!record->ok()) return reply->Send(Response::Error(record->status()));
+              const service::DecisionRecord& decided = **record;
+              if (!wait || !decided.decision.review || decided.review_id.empty()) {
+                return reply->SendMade([record] { return DecisionResponse(**record); });
+              }
+              service_.AwaitReview(caller, decided.review_id, *wait,
+                                   [reply, record](Result<Json> review) {
+                                     if (!review.ok())
+                                       return reply->Send(Response::Error(review.status()));
+                                     Result<Json> answer = DecisionJson(**record);
+                                     if (!answer.ok())
+                                       return reply->Send(Response::Error(answer.status()));
+                                     (*answer)["review_state"] = std::move(*review);
+                                     reply->Send(Response::Json(200, *answer));
+                                   });
+            });
+        return Response::Later(reply);
+      },
+      Runs::kOnIoThread);
 
-  router_.Add("POST", "/v1/decide:batch", Access::Scope("decide"), [this](Request& req) {
-    auto body = req.JsonBody();
-    if (!body.ok()) return Response::Error(body.status());
-    if (!body->is_object() || !body->contains("requests") || !(*body)["requests"].is_array())
-      return Response::Error(InvalidArgument("requests: required (an array of decide requests)",
-                                             {{"field", "requests"}}));
-    std::vector<control::DecideRequest> requests;
-    for (std::size_t i = 0; i < (*body)["requests"].size(); ++i) {
-      auto request = service::DecideRequestFromJson((*body)["requests"][i]);
-      if (!request.ok()) {
-        const std::string at = "requests[" + std::to_string(i) + "]";
-        return Response::Error(request.status().WithContext(at).WithDetail("at", at));
-      }
-      requests.push_back(std::move(*request));
-    }
-    auto reply = std::make_shared<Reply>();
-    service_.Decide(*req.principal, std::move(requests),
-                    [reply](Result<std::vector<Result<service::DecisionRecord>>> answers) {
-                      if (!answers.ok()) return reply->Send(Response::Error(answers.status()));
-                      auto decided = std::make_shared<std::vector<Result<service::DecisionRecord>>>(
-                          std::move(*answers));
-                      reply->SendMade([decided] {
-                        // Each element is written once, as a decision answer or as the error
-                        // body its failure would have had alone.
-                        std::string out = "{\"decisions\":[";
-                        for (std::size_t i = 0; i < decided->size(); ++i) {
-                          const auto& answer = (*decided)[i];
-                          Result<std::string> one =
-                              answer.ok() ? service::DecisionAnswer(*answer)
-                                          : Result<std::string>(ErrorBody(answer.status()));
-                          if (!one.ok()) return Response::Error(one.status());
-                          if (i > 0) out.push_back(',');
-                          out += *one;
-                        }
-                        out += "]}\n";
-                        return Response::Text(200, std::move(out), "application/json");
-                      });
-                    });
-    return Response::Later(reply);
-  });
+  router_.Add(
+      "POST", "/v1/decide:batch", Access::Scope("decide"),
+      [this](Request& req) {
+        auto body = req.JsonBody();
+        if (!body.ok()) return Response::Error(body.status());
+        if (!body->is_object() || !body->contains("requests") || !(*body)["requests"].is_array())
+          return Response::Error(InvalidArgument("requests: required (an array of decide requests)",
+                                                 {{"field", "requests"}}));
+        std::vector<control::DecideRequest> requests;
+        for (std::size_t i = 0; i < (*body)["requests"].size(); ++i) {
+          auto request = service::DecideRequestFromJson((*body)["requests"][i]);
+          if (!request.ok()) {
+            const std::string at = "requests[" + std::to_string(i) + "]";
+            return Response::Error(request.status().WithContext(at).WithDetail("at", at));
+          }
+          requests.push_back(std::move(*request));
+        }
+        auto reply = std::make_shared<Reply>();
+        service_.Decide(*req.principal, std::move(requests),
+                        [reply](Result<std::vector<Result<service::DecisionRecord>>> answers) {
+                          if (!answers.ok()) return reply->Send(Response::Error(answers.status()));
+                          auto decided =
+                              std::make_shared<std::vector<Result<service::DecisionRecord>>>(
+                                  std::move(*answers));
+                          reply->SendMade([decided] {
+                            // Each element is written once, as a decision answer or as the error
+                            // body its failure would have had alone.
+                            std::string out = "{\"decisions\":[";
+                            for (std::size_t i = 0; i < decided->size(); ++i) {
+                              const auto& answer = (*decided)[i];
+                              Result<std::string> one =
+                                  answer.ok() ? service::DecisionAnswer(*answer)
+                                              : Result<std::string>(ErrorBody(answer.status()));
+                              if (!one.ok()) return Response::Error(one.status());
+                              if (i > 0) out.push_back(',');
+                              out += *one;
+                            }
+                            out += "]}\n";
+                            return Response::Text(200, std::move(out), "application/json");
+                          });
+                        });
+        return Response::Later(reply);
+      },
+      Runs::kOnIoThread);
 
   router_.Add("GET", "/v1/events", Access::Scope("read"), [this](Request& req) {
     service::EventQuery query;

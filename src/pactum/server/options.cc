@@ -62,6 +62,10 @@ Status LoadConfigFile(const std::filesystem::path& file, ServerOptions* options)
         int n = v.as<int>();
         if (n < 0 || n > 256) return where("must be 0 (one per core) to 256");
         options->threads = n;
+      } else if (key == "workers") {
+        int n = v.as<int>();
+        if (n < 1 || n > 256) return where("must be 1 to 256");
+        options->workers = n;
       } else if (key == "max_body_bytes") {
         auto n = v.as<std::int64_t>();
         if (n < 1) return where("must be at least 1");

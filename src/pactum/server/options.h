@@ -16,7 +16,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 7700;
   std::filesystem::path data_dir = "var";
-  int threads = 0;                                   // 0: one per core
+  int threads = 0;  // io threads; 0: one per core
+  int workers = 4;  // threads for the handlers that wait on the store (evidence, reports, ...)
   std::size_t max_body_bytes = 1 << 20;              // larger bodies get 413
   std::chrono::milliseconds header_timeout{10'000};  // request line + headers must arrive in this
   std::chrono::milliseconds body_timeout{30'000};    // the body must arrive in this
@@ -35,7 +36,7 @@ Status ParseListenAddress(std::string_view text, ServerOptions* options);
 
 // Applies a YAML config file over `options`. Unknown keys and bad values are errors naming the
 // file, line and key:
-//   listen: 127.0.0.1:7700      data: ./var        threads: 2
+//   listen: 127.0.0.1:7700      data: ./var        threads: 2     workers: 4
 //   max_body_bytes: 1048576     header_timeout_ms: 10000   body_timeout_ms: 30000
 //   idle_timeout_ms: 60000      drain_timeout_ms: 15000
 //   log_format: text            log_level: info

@@ -24,8 +24,9 @@ bool IsParam(const std::string& seg) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, Access access, Handler handler) {
-  Route r{std::move(method), std::move(pattern), std::move(access), std::move(handler), {}};
+void Router::Add(std::string method, std::string pattern, Access access, Handler handler,
+                 Runs runs) {
+  Route r{std::move(method), std::move(pattern), std::move(access), std::move(handler), runs, {}};
   r.segments = Split(r.pattern);
   routes_.push_back(std::move(r));
 }

@@ -24,18 +24,27 @@ struct Access {
   static Access Scope(std::string scope) { return {true, std::move(scope)}; }
 };
 
+// Where a route's handler runs. Most handlers wait on the store (a commit, a report's reads,
+// an outbound call), so they run on the API's worker threads: an io thread held by a bulk
+// ingest or a scorecard is one that cannot answer decisions. Handlers that answer from memory,
+// or through their own Reply without waiting (decide), run on the io thread and skip the
+// hand-off.
+enum class Runs { kOnWorker, kOnIoThread };
+
 struct Route {
   std::string method;
   std::string pattern;
   Access access;
   Handler handler;
+  Runs runs = Runs::kOnWorker;
   std::vector<std::string> segments;  // pattern split on '/'
 };
 
 class Router {
  public:
   // Routes must be added before serving starts; the table is read-only afterwards.
-  void Add(std::string method, std::string pattern, Access access, Handler handler);
+  void Add(std::string method, std::string pattern, Access access, Handler handler,
+           Runs runs = Runs::kOnWorker);
 
   struct Match {
     const Route* route = nullptr;  // null: no route for this path and method
