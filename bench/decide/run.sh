@@ -7,7 +7,7 @@
 # 3. over HTTP: a real `pactum serve` on a temp data folder, set up over HTTP as the quickstart
 #    tour does (agent, pact, its 400 outcomes), then wrk -t2 -c64 --latency with decide.lua
 #    (POST /v1/decide, durable receipts) RUNS times of SECONDS each; req/s, latency percentiles
-#    and the medians. --threads sets the server's io threads (default: one per core).
+#    and the medians. --threads sets the server's io threads (default: half the cores).
 # BUILD_DIR (default build/release) needs the targets pactum and decide_bench ($PACTUM overrides
 # the server binary).
 set -euo pipefail
@@ -89,7 +89,7 @@ curl -sf -H "Authorization: Bearer $key" "$url/v1/agents" -d @"$quickstart/agent
 (cd "$quickstart" && "$pactum" pact publish alert-triage.yaml >/dev/null && "$pactum" evidence ingest outcomes.jsonl >/dev/null 2>&1)
 curl -sf -H "Authorization: Bearer $key" "$url/v1/decide" -d '{"agent":"triage-gpt4o","workflow":"alert_triage","action":"close_alert","confidence":0.9,"resource":{"type":"Alert","id":"alert-1","attrs":{"priority":"Low"}}}' |
   grep -q '"receipt":{' || { echo "decide/run.sh: the setup decide did not answer with a receipt" >&2; exit 1; }
-echo "server: $url, io threads: $([ "$threads" = 0 ] && echo "one per core" || echo "$threads")"
+echo "server: $url, io threads: $([ "$threads" = 0 ] && echo "half the cores" || echo "$threads")"
 wrk -t2 -c64 -d2s -s "$here/decide.lua" "$url/v1/decide" >/dev/null  # warm-up
 rates=(); p99s=()
 for i in $(seq "$runs"); do

@@ -312,6 +312,43 @@ TEST(AgentTrust, BreachIsEdgeTriggeredAndRestores) {
   EXPECT_EQ(explained.at("recent_consequences")[0].at("action"), "restore");
 }
 
+// A statistic that sits on its threshold does not make the breach flap: a breach clears only
+// once min_samples events in a row have passed (SCORING.md §5), and then once.
+TEST(AgentTrust, ABreachClearsOnlyAfterMinSamplesEventsPass) {
+  AgentTrust trust = MakeTrust(
+      AutonomousPact({Cond("tpr", "classification.tpr", Op::kGte, 0.8, Severity::kMajor, 95, 5)}));
+  int breaches = 0, restores = 0, restored_at = -1;
+  auto apply = [&](int i, bool caught) {
+    for (const TrustEvent& e : Apply(trust, TruePositive(Id("e", i), kT0 + 10.0 * i, caught))) {
+      breaches += e.type == "pact.breached";
+      if (e.type == "consequence.applied" && e.data.at("reason") == "breach" &&
+          e.data.at("action") == "restore") {
+        ++restores;
+        restored_at = i;
+      }
+    }
+  };
+  // Two misses every nine events, and ten events in the window: as it slides, the rate moves
+  // between 0.8 (passing) and 0.7 (missing), 43 times each way in these 200 events.
+  for (int i = 0; i < 200; ++i)
+    apply(i, i % 9 != 0 && i % 9 != 4);
+  EXPECT_EQ(breaches, 1);
+  EXPECT_EQ(restores, 0);
+  Json condition = trust.Explain(kT0 + 2000).at("conditions")[0];
+  EXPECT_EQ(condition.at("in_breach"), true);
+  EXPECT_EQ(condition.at("passing"), true);  // at 0.8 now, but not for long enough
+  EXPECT_EQ(condition.at("events_to_clear"), 4);
+  // The last miss was event 198's evaluation; five passing events from there clear it.
+  for (int i = 200; i < 230; ++i)
+    apply(i, true);
+  EXPECT_EQ(restores, 1);
+  EXPECT_EQ(restored_at, 203);
+  EXPECT_EQ(breaches, 1);
+  condition = trust.Explain(kT0 + 2300).at("conditions")[0];
+  EXPECT_EQ(condition.at("in_breach"), false);
+  EXPECT_TRUE(condition.at("events_to_clear").is_null());
+}
+
 TEST(AgentTrust, CriticalBreachSuspendsAndMinorWarns) {
   pact::Pact p =
       AutonomousPact({Cond("cost", "cost.mean_usd", Op::kLte, 1.0, Severity::kCritical, 10),

@@ -368,9 +368,11 @@ void HttpServer::HandleSignals() {
 void HttpServer::Run() {
   Impl& impl = *impl_;
   asio::post(impl.control, [&impl] { impl.Accept(); });
+  // By default half the cores: the io threads only read and write (what waits runs on the API's
+  // workers), and the log's sequencer, which every decision waits for, needs a core of its own.
   int n = impl.options.threads > 0
               ? impl.options.threads
-              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2));
   std::vector<std::thread> threads;
   for (int i = 1; i < n; ++i)
     threads.emplace_back([&impl] { impl.ioc.run(); });

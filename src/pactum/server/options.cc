@@ -60,7 +60,7 @@ Status LoadConfigFile(const std::filesystem::path& file, ServerOptions* options)
         options->data_dir = v.as<std::string>();
       } else if (key == "threads") {
         int n = v.as<int>();
-        if (n < 0 || n > 256) return where("must be 0 (one per core) to 256");
+        if (n < 0 || n > 256) return where("must be 0 (half the cores) to 256");
         options->threads = n;
       } else if (key == "workers") {
         int n = v.as<int>();

@@ -16,7 +16,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 7700;
   std::filesystem::path data_dir = "var";
-  int threads = 0;  // io threads; 0: one per core
+  int threads = 0;  // io threads; 0: half the cores, at least one
   int workers = 4;  // threads for the handlers that wait on the store (evidence, reports, ...)
   std::size_t max_body_bytes = 1 << 20;              // larger bodies get 413
   std::chrono::milliseconds header_timeout{10'000};  // request line + headers must arrive in this

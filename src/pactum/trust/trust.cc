@@ -239,6 +239,11 @@ struct Monitor {
   std::optional<double> last_value;  // the window's statistic when last evaluated
   std::optional<bool> passing;
   bool in_breach = false;
+  // Events added to the window since an evaluation last missed the threshold. A breach clears
+  // only once ClearAfter() of them passed: a statistic that sits on its threshold would
+  // otherwise breach and restore every few events, and autonomy would flap with it.
+  std::int64_t events_since_miss = 0;
+  std::int64_t ClearAfter() const { return std::max<std::int64_t>(1, condition.min_samples); }
 
   std::optional<stats::BernoulliCusum> chart;
   std::optional<stats::BernoulliSprt> sprt;
@@ -333,6 +338,7 @@ struct Monitor {
       entries.push_back(Entry{time, s.value, s.predicted, s.actual,
                               s.actions ? *s.actions : std::vector<std::string>{}});
       AddToWindow(s.value, s.predicted, s.actual, s.actions, +1);
+      ++events_since_miss;
       while (!entries.empty() && entries.front().time < newest - window) {
         const Entry& e = entries.front();
         AddToWindow(e.value, e.predicted, e.actual, &e.actions, -1);
@@ -341,6 +347,7 @@ struct Monitor {
     } else {
       newest = std::max(newest, time);
       AddToWindow(s.value, s.predicted, s.actual, s.actions, +1);
+      ++events_since_miss;
     }
   }
 
@@ -910,6 +917,7 @@ struct AgentTrust::State {
       if (auto statistic = m.Statistic()) {
         m.last_value = statistic;
         m.passing = m.Passes(*statistic);
+        if (!*m.passing) m.events_since_miss = 0;
         if (!*m.passing && !m.in_breach) {
           m.in_breach = true;
           events->push_back(TrustEvent{"pact.breached", time,
@@ -926,7 +934,7 @@ struct AgentTrust::State {
                                          ? pact::DefaultConsequence(m.condition.severity)
                                          : it->second;
           Impose(time, m.condition.id, false, action, tier, caused(), events);
-        } else if (*m.passing && m.in_breach) {
+        } else if (*m.passing && m.in_breach && m.events_since_miss >= m.ClearAfter()) {
           m.in_breach = false;
           Lift(time, m.condition.id, false, tier, caused(), events);
         }
@@ -1327,6 +1335,10 @@ Json AgentTrust::Explain(double time) const {
               {"in_breach", m.in_breach}};
     c["value"] = m.last_value ? Json(*m.last_value) : Json(nullptr);
     c["passing"] = m.passing ? Json(*m.passing) : Json(nullptr);
+    // In breach, how many more events must pass before it clears.
+    c["events_to_clear"] =
+        m.in_breach ? Json(std::max<std::int64_t>(0, m.ClearAfter() - m.events_since_miss))
+                    : Json(nullptr);
     if (m.chart) {
       c["drift"] = {{"statistic", m.chart->statistic()},
                     {"threshold", m.chart->threshold()},
