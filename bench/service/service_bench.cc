@@ -3,20 +3,24 @@
 // validation, idempotency lookups, one durable SQLite transaction per batch holding the
 // evidence rows and their log leaves, the trust update, and the events it causes (logged).
 //
-//   service_bench [--items N] [--batch B] [--repetitions R] [--dir D]
+//   service_bench [--items N] [--batch B] [--submitters S] [--repetitions R] [--dir D]
 //
-// Each repetition ingests N items into a fresh data folder, in batches of B, and prints
-// items/s; the median of R repetitions closes. Items are production outcomes of an alert-triage
+// Each repetition ingests N items into a fresh data folder, in batches of B sent by S
+// concurrent submitters (as S clients posting to /v1/evidence:bulk would: one submission's
+// commit overlaps the next one's validation), and prints items/s; the median of R
+// repetitions closes. Items are production outcomes of an alert-triage
 // agent (classification and priority, 10% misses) with idempotency keys, under a pact with
 // four conditions. Each repetition also times a restart: opening the folder again replays
 // every record to rebuild live trust. Flags of Google Benchmark (--benchmark_*) are accepted and
 // ignored.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -79,7 +83,7 @@ Json Outcome(std::size_t i) {
       {"idempotency_key", "alert-" + std::to_string(i)}};
 }
 
-double Run(const fs::path& dir, std::size_t items, std::size_t batch) {
+double Run(const fs::path& dir, std::size_t items, std::size_t batch, std::size_t submitters) {
   fs::remove_all(dir);
   auto service = service::Service::Open({.data_dir = dir});
   if (!service.ok()) Die(service.status(), "open");
@@ -105,10 +109,19 @@ double Run(const fs::path& dir, std::size_t items, std::size_t batch) {
     batches.push_back(std::move(b));
   }
   const auto start = std::chrono::steady_clock::now();
-  for (auto& b : batches) {
-    auto receipts = (*service)->SubmitEvidence(*caller, std::move(b));
-    if (!receipts.ok()) Die(receipts.status(), "submit");
-  }
+  std::atomic<std::size_t> next{0};
+  auto submit = [&] {
+    for (std::size_t b = next++; b < batches.size(); b = next++) {
+      auto receipts = (*service)->SubmitEvidence(*caller, std::move(batches[b]));
+      if (!receipts.ok()) Die(receipts.status(), "submit");
+    }
+  };
+  std::vector<std::thread> others;
+  for (std::size_t t = 1; t < submitters; ++t)
+    others.emplace_back(submit);
+  submit();
+  for (std::thread& t : others)
+    t.join();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // A restart rebuilds trust by replaying every stored record.
@@ -134,7 +147,7 @@ double Run(const fs::path& dir, std::size_t items, std::size_t batch) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t items = 200'000, batch = 1'000;
+  std::size_t items = 200'000, batch = 1'000, submitters = 1;
   int repetitions = 3;
   fs::path dir = fs::temp_directory_path() / ("pactum-service-bench-" + std::to_string(getpid()));
   for (int i = 1; i < argc; ++i) {
@@ -150,21 +163,25 @@ int main(int argc, char** argv) {
       items = std::stoul(n);
     } else if (const char* b = value("--batch")) {
       batch = std::max<std::size_t>(1, std::stoul(b));
+    } else if (const char* s = value("--submitters")) {
+      submitters = std::max<std::size_t>(1, std::stoul(s));
     } else if (const char* r = value("--repetitions")) {
       repetitions = std::max(1, std::stoi(r));
     } else if (const char* d = value("--dir")) {
       dir = d;
     } else if (std::strncmp(argv[i], "--benchmark_", 12) != 0) {
-      std::fprintf(stderr,
-                   "usage: service_bench [--items N] [--batch B] [--repetitions R] [--dir D]\n");
+      std::fprintf(
+          stderr,
+          "usage: service_bench [--items N] [--batch B] [--submitters S] [--repetitions R] "
+          "[--dir D]\n");
       return 2;
     }
   }
   std::vector<double> rates;
   for (int r = 0; r < repetitions; ++r) {
-    rates.push_back(Run(dir, items, batch));
-    std::printf("repetition %d: %zu items in batches of %zu: %.0f evidence/s\n", r + 1, items,
-                batch, rates.back());
+    rates.push_back(Run(dir, items, batch, submitters));
+    std::printf("repetition %d: %zu items in batches of %zu from %zu submitters: %.0f evidence/s\n",
+                r + 1, items, batch, submitters, rates.back());
     std::fflush(stdout);
   }
   fs::remove_all(dir);

@@ -1,6 +1,8 @@
 // The trust loop in process, on a real SQLite folder: live trust equals replayed trust, events
 // are logged once, and events lost to a crash are regenerated at the next start.
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -166,6 +168,57 @@ TEST_F(LoopTest, ReplayedTrustEqualsLiveTrust) {
   EXPECT_FALSE(live_a["fingerprint_fresh"].get<bool>()) << live_a.dump();
   EXPECT_EQ(live_a["pact"]["version"], 2);
 
+  Reopen();
+  EXPECT_EQ(Explain("triage-a"), live_a);
+  EXPECT_EQ(Explain("triage-b"), live_b);
+  EXPECT_EQ(Events(), events) << "a restart must not log events again";
+}
+
+// Submissions overlap each other's commits, yet trust applies them in log order: four
+// submitters racing, with an agent update and a pact publication among them, leave the live
+// trust a restart replays. Keys repeated across racing submissions are stored once.
+TEST_F(LoopTest, ConcurrentSubmissionsApplyInLogOrder) {
+  Register("triage-a", "v1");
+  Register("triage-b", "v1");
+  Publish(TriagePact(1, 0.9));
+  const TimePoint base = clock_.Now() - std::chrono::hours(48);
+  constexpr int kThreads = 4, kBatches = 12, kItems = 40;
+  std::atomic<int> duplicates{0}, stored{0};
+  auto submitter = [&](int t) {
+    for (int b = 0; b < kBatches; ++b) {
+      std::vector<EvidenceSubmission> items;
+      for (int i = 0; i < kItems; ++i) {
+        // Threads t and t + 2 send the same keys, for the same outcomes.
+        const int n = ((t % 2) * kBatches + b) * kItems + i;
+        const bool threat = n % 3 != 0, missed = threat && n % 11 < 3 + t % 2 * 4;
+        items.push_back({Json{{"kind", "production_outcome"},
+                              {"agent", t % 2 ? "triage-b" : "triage-a"},
+                              {"workflow", "alert_triage"},
+                              {"time", FormatRfc3339(base + std::chrono::seconds(60 * n))},
+                              {"classification",
+                               {{"predicted", threat && !missed ? "TP" : "FP"},
+                                {"actual", threat ? "TP" : "FP"}}},
+                              {"priority", {{"predicted", "Low"}, {"actual", "Low"}}}},
+                         "k-" + std::to_string(n), ""});
+      }
+      auto receipts = service_->SubmitEvidence(caller_, std::move(items));
+      ASSERT_TRUE(receipts.ok()) << receipts.status().ToString();
+      for (const EvidenceReceipt& r : *receipts)
+        ++(r.duplicate ? duplicates : stored);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back(submitter, t);
+  Register("triage-a", "v2", /*create=*/false);
+  Publish(TriagePact(2, 0.85));
+  for (std::thread& t : threads)
+    t.join();
+  EXPECT_EQ(stored, 2 * kBatches * kItems);
+  EXPECT_EQ(duplicates, 2 * kBatches * kItems);
+
+  const Json live_a = Explain("triage-a"), live_b = Explain("triage-b");
+  const Json events = Events();
   Reopen();
   EXPECT_EQ(Explain("triage-a"), live_a);
   EXPECT_EQ(Explain("triage-b"), live_b);

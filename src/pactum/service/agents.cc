@@ -96,7 +96,7 @@ Result<Json> Service::StoreAgent(const Principal& caller, std::string_view id, c
   PACTUM_ASSIGN_OR_RETURN(std::string assets_text, CanonicalJson(assets));
   PACTUM_ASSIGN_OR_RETURN(std::string record_text, CanonicalJson(record));
 
-  std::lock_guard loop(loop_mu_);
+  auto loop = LockLoop();
   std::optional<store::AgentRow> existing;
   PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
     PACTUM_ASSIGN_OR_RETURN(existing, store::FindAgent(db, caller.tenant_id, id));

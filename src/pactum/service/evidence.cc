@@ -2,6 +2,7 @@
 // log leaves, the trust book's update, and the explained trust.
 #include "pactum/trust/evidence.h"
 
+#include <future>
 #include <map>
 
 #include "pactum/base/canonical_json.h"
@@ -55,7 +56,20 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     return ResourceExhausted("at most " + std::to_string(kMaxItems) + " evidence items a request");
   const double now = Seconds(clock_->Now());
 
-  std::lock_guard loop(loop_mu_);
+  std::unique_lock loop(loop_mu_);
+  // A key repeating one still in flight waits for it to be applied, to find it stored.
+  auto in_flight = [&] {
+    for (const EvidenceSubmission& in : items) {
+      std::optional<std::string> key = in.idempotency_key;
+      if (auto k = in.item.find("idempotency_key");
+          !key && in.item.is_object() && k != in.item.end() && k->is_string())
+        key = k->get<std::string>();
+      if (key && keys_in_flight_.contains({caller.tenant_id, *key})) return true;
+    }
+    return false;
+  };
+  if (!keys_in_flight_.empty() && in_flight())
+    loop_turn_.wait(loop, [this] { return evidence_applied_ == evidence_queued_; });
   std::vector<Accepted> accepted(items.size());
   std::map<std::string, std::size_t> first_with_key;
   std::vector<std::pair<std::size_t, std::string>> disputes;  // item, disputed evidence id
@@ -152,29 +166,55 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     leaves.push_back(std::move(leaf));
     leaf_item.push_back(i);
   }
-  std::vector<ledger::Receipt> receipts;
-  if (!leaves.empty()) {
-    PACTUM_ASSIGN_OR_RETURN(receipts, ledger_->AppendBatch(leaves));
-  }
-
   std::vector<EvidenceReceipt> out(accepted.size());
-  std::vector<LoopEvent> events;
-  for (std::size_t j = 0; j < leaf_item.size(); ++j) {
-    const std::size_t i = leaf_item[j];
-    EvidenceReceipt& r = out[i];
-    r.id = accepted[i].evidence.id;
-    r.log_index = receipts[j].index;
-    r.leaf_hash = Base64Encode(AsBytes(receipts[j].leaf_hash));
-    std::vector<LoopEvent> caused;
-    // Validated against the book above, under the same lock: this does not fail.
-    Status applied = book_.ApplyEvidence(caller.tenant_id, accepted[i].evidence, &caused);
-    if (!applied.ok())
-      return Internal("evidence " + r.id + " stored but not applied: " + applied.message());
-    for (LoopEvent& e : caused) {
-      e.cause_index = r.log_index;
-      r.events.push_back(e.event.type);
-      events.push_back(std::move(e));
+  std::future<Status> events_logged;
+  if (!leaves.empty()) {
+    // Queued under the lock, so tickets are in log order; committed without it, so the next
+    // submission is validated and queued meanwhile.
+    const std::uint64_t ticket = evidence_queued_++;
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (std::size_t i : leaf_item) {
+      if (accepted[i].key) keys.emplace_back(caller.tenant_id, *accepted[i].key);
     }
+    keys_in_flight_.insert(keys.begin(), keys.end());
+    auto committed = ledger_->Enqueue(std::move(leaves));
+    loop.unlock();
+    Result<std::vector<ledger::Receipt>> receipts = committed.get();
+    loop.lock();
+    loop_turn_.wait(loop, [&] { return evidence_applied_ == ticket; });
+    Status applied = receipts.status();
+    std::vector<LoopEvent> events;
+    for (std::size_t j = 0; applied.ok() && j < leaf_item.size(); ++j) {
+      const std::size_t i = leaf_item[j];
+      EvidenceReceipt& r = out[i];
+      r.id = accepted[i].evidence.id;
+      r.log_index = (*receipts)[j].index;
+      r.leaf_hash = Base64Encode(AsBytes((*receipts)[j].leaf_hash));
+      std::vector<LoopEvent> caused;
+      // Validated against the book above, which no writer has changed since (LockLoop waits
+      // for this ticket): this does not fail.
+      applied = book_.ApplyEvidence(caller.tenant_id, accepted[i].evidence, &caused);
+      if (!applied.ok()) {
+        applied = Internal("evidence " + r.id + " stored but not applied: " + applied.message());
+      }
+      for (LoopEvent& e : caused) {
+        e.cause_index = r.log_index;
+        r.events.push_back(e.event.type);
+        events.push_back(std::move(e));
+      }
+    }
+    // Queued in ticket order too, so they follow their causes in the log as replay expects.
+    Result<std::future<Status>> queued = QueueEvents(std::move(events));
+    for (const auto& key : keys)
+      keys_in_flight_.erase(key);
+    ++evidence_applied_;
+    loop.unlock();
+    loop_turn_.notify_all();
+    PACTUM_TRY(applied);
+    PACTUM_TRY(queued.status());
+    events_logged = std::move(*queued);
+  } else {
+    loop.unlock();
   }
   for (std::size_t i = 0; i < accepted.size(); ++i) {
     const Accepted& a = accepted[i];
@@ -190,7 +230,7 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
       if (leaf.ok()) out[i].leaf_hash = Base64Encode(AsBytes(leaf->leaf_hash));
     }
   }
-  PACTUM_TRY(LogEvents(std::move(events)));
+  if (events_logged.valid()) PACTUM_TRY(events_logged.get());
   return out;
 }
 

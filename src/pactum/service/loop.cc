@@ -91,8 +91,24 @@ Status Service::ReplayLoop() {
   return LogEvents(std::move(unlogged));
 }
 
+std::unique_lock<std::mutex> Service::LockLoop() {
+  std::unique_lock loop(loop_mu_);
+  loop_turn_.wait(loop, [this] { return evidence_applied_ == evidence_queued_; });
+  return loop;
+}
+
 Status Service::LogEvents(std::vector<LoopEvent> events) {
-  if (events.empty()) return Status::Ok();
+  PACTUM_ASSIGN_OR_RETURN(std::future<Status> logged, QueueEvents(std::move(events)));
+  return logged.get();
+}
+
+Result<std::future<Status>> Service::QueueEvents(std::vector<LoopEvent> events) {
+  std::promise<Status> logged;
+  std::future<Status> answer = logged.get_future();
+  if (events.empty()) {
+    logged.set_value(Status::Ok());
+    return answer;
+  }
   std::map<std::string, std::string> tenant_names;
   PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
     PACTUM_ASSIGN_OR_RETURN(auto tenants, store::ListTenants(db));
@@ -127,9 +143,13 @@ Status Service::LogEvents(std::vector<LoopEvent> events) {
     };
     leaves.push_back(std::move(leaf));
   }
-  Status appended = ledger_->AppendBatch(leaves).status();
-  WakeWebhookDelivery();
-  return appended;
+  ledger_->Enqueue(
+      std::move(leaves),
+      [this, logged = std::make_shared<std::promise<Status>>(std::move(logged))](auto receipts) {
+        WakeWebhookDelivery();
+        logged->set_value(receipts.status());
+      });
+  return answer;
 }
 
 Result<Json> Service::ListEvents(const Principal& caller, const EventQuery& query) {

@@ -34,7 +34,7 @@ Result<Service::Publication> Service::PublishPact(const Principal& caller, const
   PACTUM_ASSIGN_OR_RETURN(row.body, CanonicalJson(canonical));
   row.published_at = UnixMillis(clock_->Now());
 
-  std::lock_guard loop(loop_mu_);
+  auto loop = LockLoop();
   std::optional<store::PactRow> same_version, newest;
   PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
     PACTUM_ASSIGN_OR_RETURN(same_version,

@@ -251,7 +251,7 @@ Result<Json> Service::SetPactMode(const Principal& caller, std::string_view pact
   if (!newest)
     return NotFound("no pact \"" + std::string(pact_name) + "\" is published", {{"field", "name"}});
   // Switches and publications one at a time, so the in-memory order is the log order.
-  std::lock_guard loop(loop_mu_);
+  auto loop = LockLoop();
   const TimePoint at = clock_->Now();
   store::PactModeRow row{0,
                          caller.tenant_id,

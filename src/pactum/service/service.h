@@ -4,12 +4,15 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -310,6 +313,9 @@ class Service {
   Status ReplayLoop();
   // Every event must have its cause_index set.
   Status LogEvents(std::vector<LoopEvent> events);
+  // Queues the events' leaves behind every leaf queued before them and returns at once; the
+  // future is answered once they are durable (webhook delivery is woken then).
+  Result<std::future<Status>> QueueEvents(std::vector<LoopEvent> events);
   Result<Json> StoreAgent(const Principal& caller, std::string_view id, const Json& body,
                           bool create);
   // The pact's Cedar boundary, compiled once per pact hash.
@@ -321,8 +327,19 @@ class Service {
   std::unique_ptr<ledger::Ledger> ledger_;  // after store_: destroyed before it
   TrustBook book_;
   // Serialises the loop's writes (agents, pacts, evidence), so the order trust sees them in
-  // is the log's order, the order a restart replays.
+  // is the log's order, the order a restart replays. Evidence holds it to validate and queue
+  // its leaves, lets go while they commit, and takes it again to apply them, in the order they
+  // were queued (its ticket): submissions overlap each other's commits. Every other writer
+  // takes it through LockLoop, which waits until no queued evidence is left to apply, since
+  // what it changes (agents, pacts) is what evidence is validated against.
   std::mutex loop_mu_;
+  std::condition_variable loop_turn_;
+  std::uint64_t evidence_queued_ = 0;   // tickets handed out
+  std::uint64_t evidence_applied_ = 0;  // tickets done with (applied, or failed)
+  // Idempotency keys (tenant id, key) of queued evidence not yet applied: a submission that
+  // repeats one waits until it is, so that it finds the stored record.
+  std::set<std::pair<std::string, std::string>> keys_in_flight_;
+  std::unique_lock<std::mutex> LockLoop();
   std::mutex boundaries_mu_;
   std::map<std::string, std::shared_ptr<const control::Boundary>> boundaries_;  // by pact hash
   control::FastSampler sampler_;
