@@ -475,6 +475,37 @@ TEST_F(LedgerTest, ABodyRenderedOnTheSequencerIsTheLeafsBodyAndItsFailureFailsIt
   EXPECT_EQ(ledger_->Leaf(0)->data, *LeafData(rendered));
 }
 
+TEST_F(LedgerTest, APreparedLeafCommitsAsIfTheSequencerHadWrittenIt) {
+  Open();
+  LeafEntry prepared = Entry(7);
+  auto leaf = PrepareLeaf(prepared);
+  ASSERT_TRUE(leaf.ok()) << leaf.status().message();
+  EXPECT_EQ(leaf->data, *LeafData(Entry(7)));
+  EXPECT_EQ(leaf->leaf_hash, merkle::HashLeaf(leaf->data));
+  prepared.body = Json{{"ignored", true}};  // the prepared data wins over the body
+  prepared.prepared = *leaf;
+  EXPECT_EQ(*LeafData(prepared), leaf->data);
+  EXPECT_FALSE(PrepareLeaf({"", "acme", {}, Json::object()}).ok());
+
+  // Prepared and unprepared leaves mix in one batch, and in one commit with another caller's.
+  auto mixed = ledger_->Enqueue({Entry(6), prepared, Entry(8)});
+  auto other = ledger_->AppendBatch({prepared});
+  auto receipts = mixed.get();
+  ASSERT_TRUE(receipts.ok()) << receipts.status().message();
+  ASSERT_TRUE(other.ok()) << other.status().message();
+  EXPECT_EQ((*receipts)[1].leaf_hash, leaf->leaf_hash);
+  EXPECT_EQ(other->front().leaf_hash, leaf->leaf_hash);
+  for (std::uint64_t i = 0; i < ledger_->Size(); ++i) {
+    auto stored = ledger_->Leaf(i);
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(stored->leaf_hash, merkle::HashLeaf(stored->data));
+  }
+  EXPECT_EQ(ledger_->Leaf((*receipts)[1].index)->data, leaf->data);
+  auto report = ledger_->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problem;
+}
+
 TEST_F(LedgerTest, ClosingTheLedgerCommitsAndAnswersEveryQueuedBatch) {
   Open();
   constexpr int kBatches = 100;

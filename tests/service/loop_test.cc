@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "pactum/base/json.h"
 #include "pactum/pact/pact.h"
 #include "pactum/service/service.h"
 #include "pactum/store/sqlite.h"
@@ -177,6 +178,44 @@ TEST_F(LoopTest, ReplayedTrustEqualsLiveTrust) {
 // Submissions overlap each other's commits, yet trust applies them in log order: four
 // submitters racing, with an agent update and a pact publication among them, leave the live
 // trust a restart replays. Keys repeated across racing submissions are stored once.
+// Each evidence leaf records the pact version and agent fingerprint in force at its place in the
+// log (the newest published, registered before it), also when they changed while it was queued.
+void ExpectEveryEvidenceLeafNamesWhatWasInForce(const std::filesystem::path& db_file) {
+  auto db = store::Connection::Open(db_file);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  auto rows = [&](const char* sql) {
+    std::vector<std::tuple<std::int64_t, std::string, std::string>> out;
+    auto st = (*db)->Prepare(sql);
+    EXPECT_TRUE(st.ok()) << st.status().ToString();
+    for (; st.ok();) {
+      auto more = st->Step();
+      EXPECT_TRUE(more.ok()) << more.status().ToString();
+      if (!more.ok() || !*more) break;
+      out.emplace_back(st->ColumnInt(0), st->ColumnText(1), st->ColumnBlob(2));
+    }
+    return out;
+  };
+  const auto pacts = rows("SELECT log_index, '', hash FROM pacts ORDER BY log_index");
+  const auto agents =
+      rows("SELECT log_index, agent_id, fingerprint FROM agent_versions ORDER BY log_index");
+  const auto evidence = rows(
+      "SELECT e.log_index, e.agent_id, l.data FROM evidence e JOIN log_leaves l "
+      "ON l.idx = e.log_index ORDER BY e.log_index");
+  ASSERT_FALSE(evidence.empty());
+  for (const auto& [index, agent, data] : evidence) {
+    std::string pact_hash, fingerprint;
+    for (const auto& [at, unused, hash] : pacts) {
+      if (at < index) pact_hash = hash;
+    }
+    for (const auto& [at, id, print] : agents) {
+      if (at < index && id == agent) fingerprint = print;
+    }
+    const Json leaf = *ParseJson(data);
+    EXPECT_EQ(leaf["body"]["pact"]["hash"], pact_hash) << "log index " << index;
+    EXPECT_EQ(leaf["body"]["fingerprint"], fingerprint) << "log index " << index;
+  }
+}
+
 TEST_F(LoopTest, ConcurrentSubmissionsApplyInLogOrder) {
   Register("triage-a", "v1");
   Register("triage-b", "v1");
@@ -216,6 +255,7 @@ TEST_F(LoopTest, ConcurrentSubmissionsApplyInLogOrder) {
     t.join();
   EXPECT_EQ(stored, 2 * kBatches * kItems);
   EXPECT_EQ(duplicates, 2 * kBatches * kItems);
+  ExpectEveryEvidenceLeafNamesWhatWasInForce(dir_ / "pactum.db");
 
   const Json live_a = Explain("triage-a"), live_b = Explain("triage-b");
   const Json events = Events();

@@ -136,6 +136,7 @@ Status CheckLeaf(const LeafEntry& entry) {
 
 Result<std::string> LeafData(const LeafEntry& entry) {
   PACTUM_TRY(CheckLeaf(entry));
+  if (entry.prepared) return entry.prepared->data;
   // Written member by member, in RFC 8785's key order, rather than by canonicalising a copy of
   // the leaf: the body (a decision, an evidence item) is most of it and is not copied.
   std::string canonicalised;
@@ -153,15 +154,24 @@ Result<std::string> LeafData(const LeafEntry& entry) {
   return std::move(leaf.EndObject()).Finish();
 }
 
+Result<PreparedLeaf> PrepareLeaf(const LeafEntry& entry) {
+  PreparedLeaf leaf;
+  PACTUM_ASSIGN_OR_RETURN(leaf.data, LeafData(entry));
+  leaf.leaf_hash = merkle::HashLeaf(leaf.data);
+  return leaf;
+}
+
 struct Ledger::PendingAppend {
   const LeafEntry* entry = nullptr;
-  std::string data;
+  std::string rendered;               // the data, when the sequencer wrote it
+  const std::string* data = nullptr;  // the data: `rendered` or the entry's prepared data
   Hash leaf_hash{};
   std::uint64_t index = 0;  // set by the commit
 };
 
 // One caller's leaves, queued, committed and answered together. The sequencer turns them into
-// leaf data (canonical JSON and hash), so that queueing costs the caller next to nothing.
+// leaf data (canonical JSON and hash), so that queueing costs the caller next to nothing, unless
+// the caller prepared them.
 struct Ledger::PendingBatch {
   std::vector<LeafEntry> owned;  // Enqueue's own copy; AppendBatch's caller keeps its entries
   const std::vector<LeafEntry>* entries = nullptr;
@@ -174,8 +184,14 @@ struct Ledger::PendingBatch {
     for (std::size_t i = 0; i < entries->size(); ++i) {
       PendingAppend& p = appends[i];
       p.entry = &(*entries)[i];
-      PACTUM_ASSIGN_OR_RETURN(p.data, LeafData(*p.entry));
-      p.leaf_hash = merkle::HashLeaf(p.data);
+      if (p.entry->prepared) {
+        p.data = &p.entry->prepared->data;
+        p.leaf_hash = p.entry->prepared->leaf_hash;
+        continue;
+      }
+      PACTUM_ASSIGN_OR_RETURN(p.rendered, LeafData(*p.entry));
+      p.data = &p.rendered;
+      p.leaf_hash = merkle::HashLeaf(p.rendered);
     }
     return Status::Ok();
   }
@@ -409,7 +425,7 @@ Status Ledger::CommitBatch(std::vector<PendingAppend*>& batch) {
           .Bind(2, p->entry->tenant)
           .Bind(3, p->entry->type)
           .Bind(4, UnixMillis(p->entry->time))
-          .BindBlob(5, p->data)
+          .BindBlob(5, *p->data)
           .BindBlob(6, AsBytes(p->leaf_hash));
       PACTUM_TRY(insert_leaf.Run());
       if (p->entry->with_leaf) PACTUM_TRY(p->entry->with_leaf(db, p->index));

@@ -43,6 +43,12 @@
 
 namespace pactum::ledger {
 
+// A leaf's data (canonical JSON) and hash, as the log stores them.
+struct PreparedLeaf {
+  std::string data;
+  merkle::Hash leaf_hash{};
+};
+
 struct LeafEntry {
   using WithLeaf = std::function<Status(store::Connection&, std::uint64_t index)>;
   LeafEntry() = default;
@@ -66,6 +72,10 @@ struct LeafEntry {
   // runs before the leaf commits and never after its batch is answered; a failure fails the
   // batch, as a leaf with no canonical form does.
   std::function<Result<std::string>()> render_body;
+  // When set, the leaf's data and hash as PrepareLeaf(entry) returns them, in place of all of the
+  // above: for callers that wait for the commit anyway and would rather spend their own thread
+  // than the sequencer's, the one every append waits on.
+  std::optional<PreparedLeaf> prepared;
   // Runs on the sequencer inside the transaction that commits the leaf, given the leaf's
   // index, so that a record written here (the evidence row the leaf attests) is durable exactly
   // when its leaf is. A failure rolls back the whole batch, other appenders' leaves too: it
@@ -75,6 +85,8 @@ struct LeafEntry {
 
 // The canonical leaf data of `entry` (what is hashed and stored).
 Result<std::string> LeafData(const LeafEntry& entry);
+// The leaf data and its RFC 6962 leaf hash.
+Result<PreparedLeaf> PrepareLeaf(const LeafEntry& entry);
 
 struct Receipt {
   std::uint64_t index = 0;

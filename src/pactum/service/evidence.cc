@@ -156,6 +156,13 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     row.received_at = UnixMillis(received);
     ledger::LeafEntry leaf{"evidence", caller.tenant_name, received};
     leaf.canonical_body = std::move(*canonical);
+    // Its data and hash computed here rather than on the log's sequencer, which every commit
+    // waits on. (Here, under the loop's lock: preparing outside it let concurrent submitters
+    // crowd the sequencer off two cores, and ingestion slowed; docs/PERFORMANCE.md.)
+    auto prepared = ledger::PrepareLeaf(leaf);
+    if (!prepared.ok()) return At(items[i].where, prepared.status());
+    leaf.prepared = std::move(*prepared);
+    leaf.canonical_body.clear();
     ledger::LeafEntry::WithLeaf extra = i < also.size() ? std::move(also[i]) : nullptr;
     leaf.with_leaf = [row = std::move(row), extra = std::move(extra)](
                          store::Connection& db, std::uint64_t index) mutable -> Status {
