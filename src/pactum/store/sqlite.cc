@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "pactum/store/wal_vfs.h"
+
 namespace pactum::store {
 namespace {
 
@@ -137,8 +139,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path
   static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)configured;
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(
-      file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(file.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           GatheringWalVfs());
   if (rc != SQLITE_OK) {
     Status s = SqliteError(db, rc, "open " + file.string());
     sqlite3_close(db);
