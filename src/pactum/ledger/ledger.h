@@ -72,9 +72,10 @@ struct LeafEntry {
   // runs before the leaf commits and never after its batch is answered; a failure fails the
   // batch, as a leaf with no canonical form does.
   std::function<Result<std::string>()> render_body;
-  // When set, the leaf's data and hash as PrepareLeaf(entry) returns them, in place of all of the
-  // above: for callers that wait for the commit anyway and would rather spend their own thread
-  // than the sequencer's, the one every append waits on.
+  // When set, the leaf's data and hash as PrepareLeaf(entry) returns them, in place of the three
+  // forms of the body above: for callers that wait for the commit anyway and would rather spend
+  // their own thread than the sequencer's, the one every append waits on. The type, tenant and
+  // time still fill the leaf's columns, so they must be those it was prepared with.
   std::optional<PreparedLeaf> prepared;
   // Runs on the sequencer inside the transaction that commits the leaf, given the leaf's
   // index, so that a record written here (the evidence row the leaf attests) is durable exactly

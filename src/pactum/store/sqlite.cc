@@ -149,6 +149,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path
   }
   std::unique_ptr<Connection> conn(new Connection(db));
   sqlite3_busy_timeout(db, 10'000);
+  // FULL: a commit is durable when it returns, which is also what the gathering VFS needs.
   PACTUM_TRY(
       conn->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
   return conn;

@@ -66,7 +66,12 @@ int Write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
     if (const int rc = Hand(f); rc != SQLITE_OK) return rc;
   }
   if (f->gathered.empty()) f->start = offset;
-  f->gathered.append(static_cast<const char*>(data), static_cast<std::size_t>(n));
+  try {
+    f->gathered.append(static_cast<const char*>(data), static_cast<std::size_t>(n));
+  } catch (const std::bad_alloc&) {  // no exception may cross SQLite: write it through instead
+    if (const int rc = Hand(f); rc != SQLITE_OK) return rc;
+    return f->real->pMethods->xWrite(f->real, data, n, offset);
+  }
   return f->gathered.size() >= kMaxGathered ? Hand(f) : SQLITE_OK;
 }
 

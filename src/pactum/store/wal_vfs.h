@@ -6,6 +6,9 @@
 // WAL, and the sync writes what was gathered first; a crash before the sync loses only frames
 // that were not durable anyway, which SQLite's recovery discards by their checksums. A read,
 // a size or a truncation of the WAL by the writer writes what was gathered before it.
+//
+// It needs `PRAGMA synchronous=FULL` (or EXTRA), as store::Connection sets: with NORMAL or OFF a
+// commit does not sync the WAL, and other connections could look for frames still gathered.
 #pragma once
 
 namespace pactum::store {
