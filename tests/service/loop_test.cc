@@ -175,9 +175,6 @@ TEST_F(LoopTest, ReplayedTrustEqualsLiveTrust) {
   EXPECT_EQ(Events(), events) << "a restart must not log events again";
 }
 
-// Submissions overlap each other's commits, yet trust applies them in log order: four
-// submitters racing, with an agent update and a pact publication among them, leave the live
-// trust a restart replays. Keys repeated across racing submissions are stored once.
 // Each evidence leaf records the pact version and agent fingerprint in force at its place in the
 // log (the newest published, registered before it), also when they changed while it was queued.
 void ExpectEveryEvidenceLeafNamesWhatWasInForce(const std::filesystem::path& db_file) {
@@ -216,6 +213,9 @@ void ExpectEveryEvidenceLeafNamesWhatWasInForce(const std::filesystem::path& db_
   }
 }
 
+// Submissions overlap each other's commits, yet trust applies them in log order: four
+// submitters racing, with an agent update and a pact publication among them, leave the live
+// trust a restart replays. Keys repeated across racing submissions are stored once.
 TEST_F(LoopTest, ConcurrentSubmissionsApplyInLogOrder) {
   Register("triage-a", "v1");
   Register("triage-b", "v1");
