@@ -2,7 +2,7 @@
 
 #include <sqlite3.h>
 
-#include "pactum/store/wal_vfs.h"
+#include "pactum/store/vfs.h"
 
 namespace pactum::store {
 namespace {
@@ -141,7 +141,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(file.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           GatheringWalVfs());
+                           ShapedVfs());
   if (rc != SQLITE_OK) {
     Status s = SqliteError(db, rc, "open " + file.string());
     sqlite3_close(db);
@@ -149,7 +149,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path
   }
   std::unique_ptr<Connection> conn(new Connection(db));
   sqlite3_busy_timeout(db, 10'000);
-  // FULL: a commit is durable when it returns, which is also what the gathering VFS needs.
+  // FULL: a commit is durable when it returns, which is also what the store's VFS needs.
   PACTUM_TRY(
       conn->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
   return conn;

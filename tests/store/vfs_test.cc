@@ -1,8 +1,9 @@
-// The gathering WAL VFS on real files: what a commit returns from is in the file, whatever the
-// process does next; transactions larger than the cache (frames spilled and read back) and than
-// what the VFS gathers, and a WAL restarted after a checkpoint, read back the same from other
+// The store's VFS on real files: what a commit returns from is in the file, whatever the process
+// does next; transactions larger than the cache (frames spilled and read back) and than what
+// the VFS gathers, a checkpoint that copies megabytes into the database file (starting its
+// writeback as it goes), and a WAL restarted after it, read back the same from other
 // connections, with and without the VFS, and after a reopen.
-#include "pactum/store/wal_vfs.h"
+#include "pactum/store/vfs.h"
 
 #include <filesystem>
 #include <random>
@@ -16,17 +17,17 @@
 namespace pactum::store {
 namespace {
 
-class WalVfsTest : public ::testing::Test {
+class VfsTest : public ::testing::Test {
  protected:
-  WalVfsTest()
+  VfsTest()
       : dir_(std::filesystem::temp_directory_path() /
-             ("pactum-walvfs-" + std::to_string(std::random_device{}()))) {
+             ("pactum-vfs-" + std::to_string(std::random_device{}()))) {
     std::filesystem::create_directories(dir_);
   }
-  ~WalVfsTest() override { std::filesystem::remove_all(dir_); }
+  ~VfsTest() override { std::filesystem::remove_all(dir_); }
 
-  // A connection to the test database, through the gathering VFS unless `vfs` says otherwise.
-  sqlite3* Open(const char* vfs = GatheringWalVfs()) {
+  // A connection to the test database, through the store's VFS unless `vfs` says otherwise.
+  sqlite3* Open(const char* vfs = ShapedVfs()) {
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2((dir_ / "t.db").c_str(), &db,
                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
@@ -77,7 +78,7 @@ class WalVfsTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-TEST_F(WalVfsTest, LargeTransactionsAndARestartedWalReadBackTheSame) {
+TEST_F(VfsTest, LargeTransactionsAndARestartedWalReadBackTheSame) {
   sqlite3* writer = Open();
   // ~6 MB in one transaction: far more than the 8-page cache (frames spill to the WAL and are
   // read back) and than the VFS gathers at once.
@@ -115,7 +116,7 @@ TEST_F(WalVfsTest, LargeTransactionsAndARestartedWalReadBackTheSame) {
   sqlite3_close(reopened);
 }
 
-TEST_F(WalVfsTest, ACommitThatReturnedSurvivesTheProcessAndNothingElseDoes) {
+TEST_F(VfsTest, ACommitThatReturnedSurvivesTheProcessAndNothingElseDoes) {
   {
     sqlite3* db = Open();
     Exec(db, "BEGIN");

@@ -1,4 +1,4 @@
-#include "pactum/store/wal_vfs.h"
+#include "pactum/store/vfs.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -6,7 +6,9 @@
 #include <new>
 #include <string>
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 namespace pactum::store {
 namespace {
@@ -16,26 +18,35 @@ constexpr std::size_t kMaxGathered = 1 << 20;
 // The default VFS writes at most 128 KiB - 1 bytes a call (it masks the length): pieces of
 // 64 KiB.
 constexpr std::size_t kMaxPiece = 1 << 16;
+// How much a database file is written between two starts of writeback.
+constexpr std::size_t kWritebackEvery = 256 << 10;
 
-struct WalFile {
+// A WAL or a database file: the default VFS's file, wrapped.
+struct ShapedFile {
   sqlite3_file base;     // first, so that SQLite's pointer is this one's
   sqlite3_file* real;    // the default VFS's file, in the same allocation, after this struct
-  std::string gathered;  // bytes written but not yet handed on, from offset `start`
+  std::string gathered;  // WAL: bytes written but not yet handed on, from offset `start`
   sqlite3_int64 start = 0;
+  // Database file: its path, a descriptor of our own to start writeback through (opened the
+  // first time it is needed, as most connections only read; -1 until then, -2 if it cannot be),
+  // and the bytes written since writeback was last started.
+  std::string path;
+  int writeback_fd = -1;
+  std::size_t unstarted = 0;
 };
 
 // The default VFS's file object follows ours, aligned for anything.
-constexpr std::size_t kRealOffset = (sizeof(WalFile) + alignof(std::max_align_t) - 1) /
+constexpr std::size_t kRealOffset = (sizeof(ShapedFile) + alignof(std::max_align_t) - 1) /
                                     alignof(std::max_align_t) * alignof(std::max_align_t);
 
-WalFile* Of(sqlite3_file* file) {
-  return reinterpret_cast<WalFile*>(file);
+ShapedFile* Of(sqlite3_file* file) {
+  return reinterpret_cast<ShapedFile*>(file);
 }
 sqlite3_file* Real(sqlite3_file* file) {
   return Of(file)->real;
 }
 
-int Hand(WalFile* f) {
+int Hand(ShapedFile* f) {
   int rc = SQLITE_OK;
   for (std::size_t at = 0; rc == SQLITE_OK && at < f->gathered.size(); at += kMaxPiece) {
     const std::size_t n = std::min(kMaxPiece, f->gathered.size() - at);
@@ -47,10 +58,11 @@ int Hand(WalFile* f) {
 }
 
 int Close(sqlite3_file* file) {
-  WalFile* f = Of(file);
+  ShapedFile* f = Of(file);
+  if (f->writeback_fd >= 0) ::close(f->writeback_fd);
   const int handed = Hand(f);
   const int rc = f->real->pMethods->xClose(f->real);
-  f->~WalFile();
+  f->~ShapedFile();
   return handed != SQLITE_OK ? handed : rc;
 }
 
@@ -60,7 +72,7 @@ int Read(sqlite3_file* file, void* out, int n, sqlite3_int64 offset) {
 }
 
 int Write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
-  WalFile* f = Of(file);
+  ShapedFile* f = Of(file);
   // Only a write that continues the gathered bytes joins them; any other goes after them.
   if (!f->gathered.empty() && offset != f->start + static_cast<sqlite3_int64>(f->gathered.size())) {
     if (const int rc = Hand(f); rc != SQLITE_OK) return rc;
@@ -73,6 +85,21 @@ int Write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
     return f->real->pMethods->xWrite(f->real, data, n, offset);
   }
   return f->gathered.size() >= kMaxGathered ? Hand(f) : SQLITE_OK;
+}
+
+int DatabaseWrite(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
+  ShapedFile* f = Of(file);
+  const int rc = f->real->pMethods->xWrite(f->real, data, n, offset);
+  f->unstarted += static_cast<std::size_t>(n);
+  if (rc != SQLITE_OK || f->unstarted < kWritebackEvery) return rc;
+  f->unstarted = 0;
+  if (f->writeback_fd == -1) {
+    f->writeback_fd = ::open(f->path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (f->writeback_fd < 0) f->writeback_fd = -2;
+  }
+  // Advice only: whether it is taken changes when the pages reach the disk, not whether.
+  if (f->writeback_fd >= 0) (void)::sync_file_range(f->writeback_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  return rc;
 }
 
 int Truncate(sqlite3_file* file, sqlite3_int64 size) {
@@ -150,27 +177,58 @@ const sqlite3_io_methods kWalMethods = {
     Unfetch,
 };
 
+// The same, but for writes (Read and the rest find nothing gathered and pass through).
+const sqlite3_io_methods kDatabaseMethods = {
+    3,
+    Close,
+    Read,
+    DatabaseWrite,
+    Truncate,
+    Sync,
+    FileSize,
+    Lock,
+    Unlock,
+    CheckReservedLock,
+    FileControl,
+    SectorSize,
+    DeviceCharacteristics,
+    ShmMap,
+    ShmLock,
+    ShmBarrier,
+    ShmUnmap,
+    Fetch,
+    Unfetch,
+};
+
 sqlite3_vfs* Default(sqlite3_vfs* vfs) {
   return static_cast<sqlite3_vfs*>(vfs->pAppData);
 }
 
 int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   sqlite3_vfs* real_vfs = Default(vfs);
-  // Not a WAL: the default VFS's file, as it is (our szOsFile leaves it room).
-  if ((flags & SQLITE_OPEN_WAL) == 0)
-    return real_vfs->xOpen(real_vfs, name, file, flags, out_flags);
-  WalFile* f = new (file) WalFile;
+  const bool wal = (flags & SQLITE_OPEN_WAL) != 0;
+  const bool database = (flags & SQLITE_OPEN_MAIN_DB) != 0 && name != nullptr;
+  // Anything else (temporary files, journals): the default VFS's file, as it is (our szOsFile
+  // leaves it room).
+  if (!wal && !database) return real_vfs->xOpen(real_vfs, name, file, flags, out_flags);
+  ShapedFile* f = new (file) ShapedFile;
   f->base.pMethods = nullptr;
+  try {
+    if (database) f->path = name;
+  } catch (const std::bad_alloc&) {  // no exception may cross SQLite
+    f->~ShapedFile();
+    return SQLITE_NOMEM;
+  }
   f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + kRealOffset);
   std::memset(f->real, 0, static_cast<std::size_t>(real_vfs->szOsFile));
   const int rc = real_vfs->xOpen(real_vfs, name, f->real, flags, out_flags);
   if (rc != SQLITE_OK) {
     // SQLite does not close a file whose open failed; the default VFS's file closes itself.
     if (f->real->pMethods != nullptr) f->real->pMethods->xClose(f->real);
-    f->~WalFile();
+    f->~ShapedFile();
     return rc;
   }
-  f->base.pMethods = &kWalMethods;
+  f->base.pMethods = wal ? &kWalMethods : &kDatabaseMethods;
   return SQLITE_OK;
 }
 
@@ -214,14 +272,14 @@ int CurrentTimeInt64(sqlite3_vfs* vfs, sqlite3_int64* out) {
 
 }  // namespace
 
-const char* GatheringWalVfs() {
+const char* ShapedVfs() {
   static const char* const name = [] {
     static sqlite3_vfs vfs;
     sqlite3_vfs* real = sqlite3_vfs_find(nullptr);
     vfs.iVersion = 2;
     vfs.szOsFile = static_cast<int>(kRealOffset) + real->szOsFile;
     vfs.mxPathname = real->mxPathname;
-    vfs.zName = "pactum-gathering-wal";
+    vfs.zName = "pactum";
     vfs.pAppData = real;
     vfs.xOpen = Open;
     vfs.xDelete = Delete;
