@@ -155,7 +155,7 @@ int Unfetch(sqlite3_file* file, sqlite3_int64 offset, void* p) {
   return Real(file)->pMethods->xUnfetch(Real(file), offset, p);
 }
 
-const sqlite3_io_methods kWalMethods = {
+constexpr sqlite3_io_methods kWalMethods = {
     3,
     Close,
     Read,
@@ -177,28 +177,13 @@ const sqlite3_io_methods kWalMethods = {
     Unfetch,
 };
 
-// The same, but for writes (Read and the rest find nothing gathered and pass through).
-const sqlite3_io_methods kDatabaseMethods = {
-    3,
-    Close,
-    Read,
-    DatabaseWrite,
-    Truncate,
-    Sync,
-    FileSize,
-    Lock,
-    Unlock,
-    CheckReservedLock,
-    FileControl,
-    SectorSize,
-    DeviceCharacteristics,
-    ShmMap,
-    ShmLock,
-    ShmBarrier,
-    ShmUnmap,
-    Fetch,
-    Unfetch,
-};
+// The same but for writes: Read and the rest find nothing gathered and pass through.
+constexpr sqlite3_io_methods DatabaseMethods() {
+  sqlite3_io_methods methods = kWalMethods;
+  methods.xWrite = DatabaseWrite;
+  return methods;
+}
+constexpr sqlite3_io_methods kDatabaseMethods = DatabaseMethods();
 
 sqlite3_vfs* Default(sqlite3_vfs* vfs) {
   return static_cast<sqlite3_vfs*>(vfs->pAppData);
