@@ -68,7 +68,7 @@ class VfsTest : public ::testing::Test {
     }
     sqlite3_finalize(st);
   }
-  // What a reader sees: the row count and a digest of every value.
+  // What a reader sees: the row count, the bytes stored and a sum over one byte of every row.
   static std::string Contents(sqlite3* db) {
     return One(db,
                "SELECT count(*) || ':' || total(length(v)) || ':' || "
