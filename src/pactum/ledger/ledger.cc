@@ -163,10 +163,9 @@ Result<PreparedLeaf> PrepareLeaf(const LeafEntry& entry) {
 
 struct Ledger::PendingAppend {
   const LeafEntry* entry = nullptr;
-  std::string rendered;               // the data, when the sequencer wrote it
-  const std::string* data = nullptr;  // the data: `rendered` or the entry's prepared data
-  Hash leaf_hash{};
-  std::uint64_t index = 0;  // set by the commit
+  PreparedLeaf rendered;               // when the sequencer prepared the leaf
+  const PreparedLeaf* leaf = nullptr;  // `rendered` or what the caller prepared
+  std::uint64_t index = 0;             // set by the commit
 };
 
 // One caller's leaves, queued, committed and answered together. The sequencer turns them into
@@ -184,14 +183,10 @@ struct Ledger::PendingBatch {
     for (std::size_t i = 0; i < entries->size(); ++i) {
       PendingAppend& p = appends[i];
       p.entry = &(*entries)[i];
-      if (p.entry->prepared) {
-        p.data = &p.entry->prepared->data;
-        p.leaf_hash = p.entry->prepared->leaf_hash;
-        continue;
+      if (!p.entry->prepared) {
+        PACTUM_ASSIGN_OR_RETURN(p.rendered, PrepareLeaf(*p.entry));
       }
-      PACTUM_ASSIGN_OR_RETURN(p.rendered, LeafData(*p.entry));
-      p.data = &p.rendered;
-      p.leaf_hash = merkle::HashLeaf(p.rendered);
+      p.leaf = p.entry->prepared ? &*p.entry->prepared : &p.rendered;
     }
     return Status::Ok();
   }
@@ -201,7 +196,7 @@ struct Ledger::PendingBatch {
     std::vector<Receipt> receipts;
     receipts.reserve(appends.size());
     for (const PendingAppend& p : appends)
-      receipts.push_back(Receipt{p.index, p.leaf_hash});
+      receipts.push_back(Receipt{p.index, p.leaf->leaf_hash});
     on_durable(std::move(receipts));
   }
 };
@@ -425,11 +420,11 @@ Status Ledger::CommitBatch(std::vector<PendingAppend*>& batch) {
           .Bind(2, p->entry->tenant)
           .Bind(3, p->entry->type)
           .Bind(4, UnixMillis(p->entry->time))
-          .BindBlob(5, *p->data)
-          .BindBlob(6, AsBytes(p->leaf_hash));
+          .BindBlob(5, p->leaf->data)
+          .BindBlob(6, AsBytes(p->leaf->leaf_hash));
       PACTUM_TRY(insert_leaf.Run());
       if (p->entry->with_leaf) PACTUM_TRY(p->entry->with_leaf(db, p->index));
-      range.Append(p->leaf_hash, store_node);
+      range.Append(p->leaf->leaf_hash, store_node);
       PACTUM_TRY(node_status);
     }
     return Status::Ok();
