@@ -56,23 +56,9 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     return ResourceExhausted("at most " + std::to_string(kMaxItems) + " evidence items a request");
   const double now = Seconds(clock_->Now());
 
-  std::unique_lock loop(loop_mu_);
-  // A key repeating one still in flight waits for it to be applied, to find it stored.
-  auto in_flight = [&] {
-    for (const EvidenceSubmission& in : items) {
-      std::optional<std::string> key = in.idempotency_key;
-      if (auto k = in.item.find("idempotency_key");
-          !key && in.item.is_object() && k != in.item.end() && k->is_string())
-        key = k->get<std::string>();
-      if (key && keys_in_flight_.contains({caller.tenant_id, *key})) return true;
-    }
-    return false;
-  };
-  if (!keys_in_flight_.empty() && in_flight())
-    loop_turn_.wait(loop, [this] { return evidence_applied_ == evidence_queued_; });
+  // Each item is read and checked on its own first, outside the loop's lock: that needs
+  // nothing the loop holds, and concurrent submissions parse at once rather than in turn.
   std::vector<Accepted> accepted(items.size());
-  std::map<std::string, std::size_t> first_with_key;
-  std::vector<std::pair<std::size_t, std::string>> disputes;  // item, disputed evidence id
   for (std::size_t i = 0; i < items.size(); ++i) {
     EvidenceSubmission& in = items[i];
     Accepted& a = accepted[i];
@@ -90,6 +76,25 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     auto evidence = trust::EvidenceFromJson(in.item, now);
     if (!evidence.ok()) return At(in.where, evidence.status());
     a.evidence = std::move(*evidence);
+  }
+
+  std::unique_lock loop(loop_mu_);
+  // A key repeating one still in flight waits for it to be applied, to find it stored.
+  auto in_flight = [&] {
+    for (const Accepted& a : accepted) {
+      if (a.key && keys_in_flight_.contains({caller.tenant_id, *a.key})) return true;
+    }
+    return false;
+  };
+  if (!keys_in_flight_.empty() && in_flight())
+    loop_turn_.wait(loop, [this] { return evidence_applied_ == evidence_queued_; });
+  // What the items name is checked against the book under the lock, so that it still holds
+  // when they are logged: the agent and its fingerprint, and the pact covering it.
+  std::map<std::string, std::size_t> first_with_key;
+  std::vector<std::pair<std::size_t, std::string>> disputes;  // item, disputed evidence id
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const EvidenceSubmission& in = items[i];
+    Accepted& a = accepted[i];
     auto fingerprint = book_.Fingerprint(caller.tenant_id, a.evidence.agent);
     if (!fingerprint)
       return At(in.where, NotFound("agent: no agent \"" + a.evidence.agent + "\" is registered",
