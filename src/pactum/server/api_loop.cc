@@ -163,8 +163,8 @@ void Api::AddLoopRoutes() {
         if (!wait.ok()) return Response::Error(wait.status());
         // Answered once the decision's leaf is durable, without holding an io thread meanwhile.
         auto reply = std::make_shared<Reply>();
-        // The completion runs on the log's thread: it only hands the answer on, and the JSON is
-        // rendered on an io thread (SendMade).
+        // The completion runs on the log's answering thread, which renders the JSON: the io
+        // thread, which every request passes through, only sends it.
         std::vector<control::DecideRequest> one;  // moved in: a braced list would be copied
         one.push_back(std::move(*request));
         service_.Decide(
@@ -177,7 +177,7 @@ void Api::AddLoopRoutes() {
               if (!record->ok()) return reply->Send(Response::Error(record->status()));
               const service::DecisionRecord& decided = **record;
               if (!wait || !decided.decision.review || decided.review_id.empty()) {
-                return reply->SendMade([record] { return DecisionResponse(**record); });
+                return reply->Send(DecisionResponse(**record));
               }
               service_.AwaitReview(caller, decided.review_id, *wait,
                                    [reply, record](Result<Json> review) {
