@@ -73,6 +73,24 @@ TEST_F(ServerTest, HealthAndMetrics) {
             std::string::npos);
   EXPECT_NE(metrics.body.find("# TYPE pactum_http_request_duration_seconds histogram"),
             std::string::npos);
+  // The log's group commits, once an agent's registration has been logged: as many timed as
+  // counted, none failed, none waiting.
+  auto agent = c.Post("/v1/agents",
+                      R"({"id":"triage-1","owner":"soc","assets":{"system_prompt":"x"}})", admin_);
+  ASSERT_EQ(agent.status, 201) << agent.body;
+  const std::string log = c.Get("/metrics").body;
+  auto value = [&log](const std::string& series) -> long long {
+    const std::size_t at = log.find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::stoll(log.substr(at + series.size() + 2));
+  };
+  EXPECT_NE(log.find("# TYPE pactum_log_commit_duration_seconds histogram"), std::string::npos);
+  EXPECT_GE(value("pactum_log_commits_total"), 1) << log;
+  EXPECT_EQ(value("pactum_log_commit_duration_seconds_count"), value("pactum_log_commits_total"));
+  EXPECT_EQ(value("pactum_log_commit_failures_total"), 0);
+  EXPECT_EQ(value("pactum_log_leaves_queued"), 0);
+  EXPECT_GE(value("pactum_log_leaves_committed_total"), 1);
+  EXPECT_GE(value("pactum_log_leaves"), value("pactum_log_leaves_committed_total"));
 }
 
 TEST_F(ServerTest, KeysAndScopes) {

@@ -428,6 +428,31 @@ TEST_F(LedgerTest, EnqueueFailsTheWholeBatchWhenACommitFails) {
   auto next = ledger_->Enqueue({Entry(2)}).get();
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->front().index, 0u);
+  const Ledger::CommitStats stats = ledger_->Stats();
+  EXPECT_EQ(stats.commits, 2u);
+  EXPECT_EQ(stats.failed, 1u);
+  EXPECT_EQ(stats.leaves, 1u);  // the rolled-back leaves are not counted
+}
+
+TEST_F(LedgerTest, StatsCountEveryCommitItsLeavesAndItsTime) {
+  Open();
+  EXPECT_EQ(ledger_->Stats().commits, 0u);
+  AppendMany(3);  // one commit each: every Append waits for its own
+  ASSERT_TRUE(ledger_->AppendBatch({Entry(3), Entry(4), Entry(5), Entry(6)}).ok());
+  const Ledger::CommitStats stats = ledger_->Stats();
+  EXPECT_EQ(stats.commits, 4u);
+  EXPECT_EQ(stats.failed, 0u);
+  EXPECT_EQ(stats.leaves, 7u);
+  EXPECT_EQ(stats.queued, 0u);
+  std::uint64_t timed = 0;
+  for (std::uint64_t n : stats.within)
+    timed += n;
+  EXPECT_EQ(timed, stats.commits);  // none took over 5 s, the last bucket
+  EXPECT_GT(stats.seconds, 0.0);
+  // Counted since the log opened, not stored.
+  Open();
+  EXPECT_EQ(ledger_->Stats().commits, 0u);
+  EXPECT_EQ(ledger_->Size(), 7u);
 }
 
 TEST_F(LedgerTest, ALeafWithNoCanonicalFormFailsOnlyItsOwnBatch) {

@@ -1,6 +1,7 @@
 #include "pactum/ledger/ledger.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -304,6 +305,7 @@ void Ledger::Queue(std::unique_ptr<PendingBatch> batch) {
       // The sequencer sleeps only on an empty queue; waking it costs a system call, so only
       // the batch that finds the queue empty does.
       wake = queue_.empty();
+      stats_.queued += batch->entries->size();
       queue_.push_back(std::move(batch));
     }
   }
@@ -328,6 +330,7 @@ void Ledger::RunSequencer() {
         taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      stats_.queued -= leaves;
     }
     for (auto& b : taken) {
       b->status = b->Prepare();
@@ -336,9 +339,26 @@ void Ledger::RunSequencer() {
         appends.push_back(&p);
     }
     if (!appends.empty()) {
+      const auto start = std::chrono::steady_clock::now();
       Status status = CommitBatch(appends);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       for (auto& b : taken) {
         if (b->status.ok()) b->status = status;
+      }
+      std::lock_guard lock(mu_);
+      ++stats_.commits;
+      if (status.ok()) {
+        stats_.leaves += appends.size();
+      } else {
+        ++stats_.failed;
+      }
+      stats_.seconds += seconds;
+      for (std::size_t i = 0; i < CommitStats::kBuckets.size(); ++i) {
+        if (seconds <= CommitStats::kBuckets[i]) {
+          ++stats_.within[i];
+          break;
+        }
       }
     }
     // A few callers are answered here: handing them over would cost more than waking them.
@@ -456,6 +476,11 @@ std::optional<Hash> Ledger::UpperLevels::Find(unsigned level, std::uint64_t inde
 std::uint64_t Ledger::Size() const {
   std::lock_guard lock(mu_);
   return range_.size();
+}
+
+Ledger::CommitStats Ledger::Stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
 }
 
 Result<std::uint64_t> Ledger::CheckSize(std::optional<std::uint64_t> size) const {

@@ -77,7 +77,10 @@ void Api::AddRoutes() {
   router_.Add(
       "GET", "/metrics", Access::Public(),
       [this](Request&) {
-        return Response::Text(200, metrics_->Render(), "text/plain; version=0.0.4; charset=utf-8");
+        return Response::Text(
+            200,
+            metrics_->Render() + RenderLogMetrics(service_.LogSize(), service_.LogCommitStats()),
+            "text/plain; version=0.0.4; charset=utf-8");
       },
       Runs::kOnIoThread);
 

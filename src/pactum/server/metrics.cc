@@ -66,4 +66,35 @@ std::string Metrics::Render() const {
   return out;
 }
 
+std::string RenderLogMetrics(std::uint64_t size, const ledger::Ledger::CommitStats& stats) {
+  std::string out;
+  auto one = [&out](const char* name, const char* type, const char* help, auto value) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
+  };
+  one("pactum_log_leaves", "gauge", "Durable leaves in the transparency log.", size);
+  one("pactum_log_commits_total", "counter",
+      "Group commits of the log (transactions), failed ones included.", stats.commits);
+  one("pactum_log_commit_failures_total", "counter", "Group commits of the log that failed.",
+      stats.failed);
+  one("pactum_log_leaves_committed_total", "counter",
+      "Leaves the log's group commits made durable.", stats.leaves);
+  one("pactum_log_leaves_queued", "gauge", "Leaves waiting for the log's next group commit.",
+      stats.queued);
+  out +=
+      "# HELP pactum_log_commit_duration_seconds Time of one group commit, from its first insert "
+      "to its fsync's return.\n";
+  out += "# TYPE pactum_log_commit_duration_seconds histogram\n";
+  std::uint64_t cumulative = 0;
+  for (std::size_t b = 0; b < stats.kBuckets.size(); ++b) {
+    cumulative += stats.within[b];
+    out += fmt::format("pactum_log_commit_duration_seconds_bucket{{le=\"{}\"}} {}\n",
+                       stats.kBuckets[b], cumulative);
+  }
+  out +=
+      fmt::format("pactum_log_commit_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", stats.commits);
+  out += fmt::format("pactum_log_commit_duration_seconds_sum {:.9f}\n", stats.seconds);
+  out += fmt::format("pactum_log_commit_duration_seconds_count {}\n", stats.commits);
+  return out;
+}
+
 }  // namespace pactum::server

@@ -3,7 +3,8 @@
 //   pactum_http_request_duration_seconds{route,method} histogram
 //   pactum_http_connections_open                      gauge
 // Labels come from the routing table (the pattern, never the raw path), so cardinality is
-// bounded. Recording is lock-free: one set of atomics per route.
+// bounded. Recording is lock-free: one set of atomics per route. The log's own series
+// (RenderLogMetrics) come from the ledger's counters, read when /metrics is asked for.
 #pragma once
 
 #include <array>
@@ -12,6 +13,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "pactum/ledger/ledger.h"
 
 namespace pactum::server {
 
@@ -45,5 +48,14 @@ class Metrics {
   std::unique_ptr<Series[]> series_;
   std::atomic<std::int64_t> open_connections_{0};
 };
+
+// The transparency log's series: its size, and its group commits (docs/OPERATIONS.md):
+//   pactum_log_leaves                        gauge
+//   pactum_log_commits_total                 counter
+//   pactum_log_commit_failures_total         counter
+//   pactum_log_leaves_committed_total        counter
+//   pactum_log_leaves_queued                 gauge
+//   pactum_log_commit_duration_seconds       histogram
+std::string RenderLogMetrics(std::uint64_t size, const ledger::Ledger::CommitStats& stats);
 
 }  // namespace pactum::server

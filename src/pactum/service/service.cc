@@ -261,6 +261,10 @@ std::uint64_t Service::LogSize() const {
   return ledger_->Size();
 }
 
+ledger::Ledger::CommitStats Service::LogCommitStats() const {
+  return ledger_->Stats();
+}
+
 Result<std::string> Service::LogKeyFile() {
   std::vector<crypto::NoteVerifier> verifiers = ledger_->Verifiers();
   PACTUM_ASSIGN_OR_RETURN(std::string pem, verifiers.front().key().ToPem());

@@ -152,6 +152,8 @@ class Service {
   // retired) as a note verifier key line.
   Result<std::string> LogKeyFile();
   std::uint64_t LogSize() const;
+  // The log's group commits since the service opened (docs/OPERATIONS.md, Metrics).
+  ledger::Ledger::CommitStats LogCommitStats() const;
 
   // Agents (DESIGN §2). `body` is the agent's JSON (docs/API.md); its `assets` hash to the
   // fingerprint. Register fails with kAlreadyExists for a known id; Update replaces the record
