@@ -308,6 +308,60 @@ TEST_F(ServerTest, AHandlerWaitingOnTheNetworkDoesNotHoldTheIoThread) {
   EXPECT_EQ(tested.json()["delivered"], false) << tested.body;
 }
 
+// Answers the socket does not take at once (two hundred pipelined API descriptions, ~7 MB, to
+// a client with a small receive buffer that starts reading late: more than the kernel buffers)
+// are finished asynchronously, each whole and in order, and the connection then serves what
+// was pipelined behind them; "Connection: close" ends it after the last answer.
+TEST_F(ServerTest, AnswersTheSocketCannotTakeAtOnceArriveWholeAndInOrder) {
+  StartServer();
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  const int small = 4096;
+  ASSERT_EQ(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(server_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  constexpr int kLarge = 200;
+  std::string requests;
+  for (int i = 0; i < kLarge; ++i)
+    requests += "GET /v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n";
+  requests += "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(send(fd, requests.data(), requests.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(requests.size()));
+  std::this_thread::sleep_for(milliseconds(500));  // the server's writes fill the buffers
+  std::string got;
+  char chunk[65536];
+  for (ssize_t n; (n = recv(fd, chunk, sizeof chunk, 0)) > 0;)
+    got.append(chunk, static_cast<std::size_t>(n));
+  close(fd);
+  // Each answer in turn, by its Content-Length.
+  std::vector<std::string> heads, bodies;
+  for (std::size_t at = 0; at < got.size();) {
+    const std::size_t head_end = got.find("\r\n\r\n", at);
+    ASSERT_NE(head_end, std::string::npos) << "answer " << heads.size() << " is cut short";
+    heads.push_back(got.substr(at, head_end - at));
+    const std::size_t length_at = heads.back().find("Content-Length: ");
+    ASSERT_NE(length_at, std::string::npos) << heads.back();
+    const std::size_t length = std::stoul(heads.back().substr(length_at + 16));
+    ASSERT_LE(head_end + 4 + length, got.size()) << "answer " << heads.size() << " is cut short";
+    bodies.push_back(got.substr(head_end + 4, length));
+    at = head_end + 4 + length;
+  }
+  ASSERT_EQ(heads.size(), static_cast<std::size_t>(kLarge + 1));
+  for (int i = 0; i < kLarge; ++i) {
+    EXPECT_EQ(heads[i].rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << heads[i];
+    EXPECT_EQ(bodies[i], bodies[0]) << "answer " << i;
+  }
+  Json openapi = Json::parse(bodies[0], nullptr, false);
+  ASSERT_FALSE(openapi.is_discarded());
+  EXPECT_TRUE(openapi.contains("openapi"));
+  EXPECT_GT(kLarge * bodies[0].size(), std::size_t{4} << 20);  // beyond the kernel's buffers
+  EXPECT_NE(heads.back().find("Connection: close"), std::string::npos) << heads.back();
+  EXPECT_EQ(Json::parse(bodies.back())["status"], "ok");
+}
+
 TEST_F(ServerTest, RestartKeepsKeys) {
   StartServer();
   std::string reader = CreateKey(admin_, R"(["read"])");

@@ -1,6 +1,8 @@
 #include "pactum/server/http_server.h"
 
+#include <array>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -111,7 +113,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ec;
+      self->stream_.socket().non_blocking(true, ec);  // Write relies on it
+      if (ec) return self->stream_.close();
+      self->WaitForRequest();
+    });
   }
 
   // Runs on the session's strand. Idle connections close now; busy ones finish their request.
@@ -212,25 +219,47 @@ class Session : public std::enable_shared_from_this<Session> {
     Write(std::move(resp), false);
   }
 
+  // The answer as HTTP/1.1 bytes, handed straight to the socket, which nearly always takes a
+  // small one whole; only what it does not take is written asynchronously. (Beast's serializer
+  // and asynchronous write, whose completion is posted back to the io thread, cost that thread
+  // as much again as the system call: every request passes through it.)
   void Write(Response r, bool keep_alive) {
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->result(static_cast<unsigned>(r.status));
-    res->version(11);
-    res->set(http::field::server, "pactum");
-    res->set(http::field::content_type, r.content_type);
+    head_.clear();
+    const auto status = static_cast<unsigned>(r.status);
+    const beast::string_view reason = http::obsolete_reason(http::int_to_status(status));
+    head_.append("HTTP/1.1 ").append(std::to_string(status)).append(" ");
+    head_.append(reason.data(), reason.size()).append("\r\nServer: pactum\r\n");
+    head_.append("Content-Type: ").append(r.content_type).append("\r\n");
     for (const auto& [name, value] : r.headers)
-      res->set(name, value);
-    res->body() = std::move(r.body);
-    res->keep_alive(keep_alive);
-    res->prepare_payload();
+      head_.append(name).append(": ").append(value).append("\r\n");
+    head_.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
+    if (!keep_alive) head_.append("Connection: close\r\n");
+    head_.append("\r\n");
+    body_ = std::move(r.body);
+    const std::array<asio::const_buffer, 2> answer = {asio::buffer(head_), asio::buffer(body_)};
+    beast::error_code ec;
+    // The socket is non-blocking: this takes what fits and never waits.
+    const std::size_t written = stream_.socket().write_some(answer, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      ec = {};
+    } else if (ec) {
+      return stream_.close();
+    }
+    if (written == head_.size() + body_.size()) return Written(keep_alive);
+    auto rest = std::make_shared<beast::buffers_suffix<std::array<asio::const_buffer, 2>>>(answer);
+    rest->consume(written);
     stream_.expires_after(server_.options.body_timeout);
-    http::async_write(
-        stream_, *res,
-        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
-          if (ec) return self->stream_.close();
-          if (!keep_alive || self->server_.draining) return self->Close();
-          self->WaitForRequest();
+    asio::async_write(
+        stream_, *rest,
+        [self = shared_from_this(), rest, keep_alive](beast::error_code e, std::size_t) {
+          if (e) return self->stream_.close();
+          self->Written(keep_alive);
         });
+  }
+
+  void Written(bool keep_alive) {
+    if (!keep_alive || server_.draining) return Close();
+    WaitForRequest();
   }
 
   // Half-closes, then discards what the client still sends for a moment before closing.
@@ -261,6 +290,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool idle_ = false;
   std::size_t linger_bytes_ = 0;
   std::array<char, 4096> scratch_{};
+  // The answer being written: one at a time, as the next request is read only after it.
+  std::string head_, body_;
 };
 
 void HttpServer::Impl::Accept() {
