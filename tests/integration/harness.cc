@@ -273,6 +273,10 @@ bool RawConnection::Send(std::string_view data) {
   return true;
 }
 
+void RawConnection::HalfClose() {
+  ::shutdown(fd_, SHUT_WR);
+}
+
 std::string RawConnection::ReadUntilClosed(std::chrono::milliseconds timeout, bool* closed) {
   std::string out;
   *closed = false;

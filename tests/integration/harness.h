@@ -100,6 +100,8 @@ class RawConnection {
   ~RawConnection();
   bool connected() const { return fd_ >= 0; }
   bool Send(std::string_view data);
+  // Shuts down the sending side: the peer reads end-of-stream.
+  void HalfClose();
   // Reads until the peer closes or `timeout` passes; returns what arrived. `closed` tells
   // whether the peer closed (EOF or reset).
   std::string ReadUntilClosed(std::chrono::milliseconds timeout, bool* closed);

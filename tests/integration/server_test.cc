@@ -238,6 +238,46 @@ TEST_F(ServerTest, SlowClientIsCutOff) {
   EXPECT_EQ(server_->client().Get("/healthz").status, 200);
 }
 
+// The header's time runs from its first byte, not from the last one: a client trickling a byte
+// every 100 ms, each well within 300 ms of the one before, is still cut off.
+TEST_F(ServerTest, AHeaderTricklingInIsCutOffAtItsTimeout) {
+  StartServer({"--config", WriteConfig("header_timeout_ms: 300\n")});
+  RawConnection trickle(server_->port());
+  ASSERT_TRUE(trickle.connected());
+  ASSERT_TRUE(trickle.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "));
+  const auto start = std::chrono::steady_clock::now();
+  bool sent = true;
+  while (sent && std::chrono::steady_clock::now() - start < std::chrono::seconds(3)) {
+    std::this_thread::sleep_for(milliseconds(100));
+    sent = trickle.Send("a");  // fails once the server has closed
+  }
+  bool closed = false;
+  trickle.ReadUntilClosed(milliseconds(1'000), &closed);
+  EXPECT_TRUE(closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2'500));
+}
+
+// What is not HTTP, or too much of a header, gets its status and a closed connection; a client
+// that hangs up mid-request is let go. The server carries on.
+TEST_F(ServerTest, MalformedRequestsAreAnsweredAndClosed) {
+  StartServer();
+  auto exchange = [&](const std::string& bytes, bool half_close) {
+    RawConnection raw(server_->port());
+    EXPECT_TRUE(raw.Send(bytes));
+    if (half_close) raw.HalfClose();
+    bool closed = false;
+    const std::string got = raw.ReadUntilClosed(milliseconds(5'000), &closed);
+    EXPECT_TRUE(closed);
+    return got;
+  };
+  EXPECT_EQ(exchange("NOT HTTP AT ALL\r\n\r\n", false).rfind("HTTP/1.1 400 ", 0), 0u);
+  const std::string huge =
+      "GET /healthz HTTP/1.1\r\nX-Big: " + std::string(20'000, 'x') + "\r\n\r\n";
+  EXPECT_EQ(exchange(huge, false).rfind("HTTP/1.1 431 ", 0), 0u);
+  EXPECT_EQ(exchange("GET /healthz HTTP/1.1\r\nHost:", true).rfind("HTTP/1.1 400 ", 0), 0u);
+  EXPECT_EQ(server_->client().Get("/healthz").status, 200);
+}
+
 TEST_F(ServerTest, SigtermDrainsInFlightRequests) {
   StartServer();
   const std::string body = R"({"name":"drained","scopes":["read"]})";
