@@ -11,7 +11,8 @@
 // compiled boundary, the decision's leaf queued for the log's group commit), which returns once
 // the leaf is queued; the receipts arrive later on the log's thread and every leaf is committed
 // before the run ends. Calls come faster than the log commits (~3 µs against its group commit),
-// so the backlog grows through the run: up to tens of thousands of decisions in memory, which
+// so the backlog grows through the run (up to the log's queue limit, 16,384 leaves, beyond which
+// a call waits for room): tens of thousands of decisions in memory at most, which
 // the process touches for the first time (page faults) and which crowd the tail.
 // Steady/*: the same calls, but the caller waits, untimed, while 4,096 decisions await their
 // commit, as a server's clients waiting for their durable receipts hold the backlog to what the

@@ -57,7 +57,7 @@ inprocess() {  # name: runs decide_bench's <name>/* RUNS times; sets med50, med9
   done
   med50=$(printf '%s\n' "${p50s[@]}" | median); med99=$(printf '%s\n' "${p99s[@]}" | median)
 }
-echo "== in process: decide_bench Queued (Service::Decide up to the log enqueue, backlog unbounded)"
+echo "== in process: decide_bench Queued (Service::Decide up to the log enqueue, backlog up to the log's queue limit)"
 inprocess Queued; queued50=$med50; queued99=$med99
 echo "== in process: decide_bench Steady (the same, at most 4,096 awaiting their commit)"
 inprocess Steady; our50=$med50; our99=$med99

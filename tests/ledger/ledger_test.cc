@@ -434,6 +434,57 @@ TEST_F(LedgerTest, EnqueueFailsTheWholeBatchWhenACommitFails) {
   EXPECT_EQ(stats.leaves, 1u);  // the rolled-back leaves are not counted
 }
 
+// Callers faster than the disk are held back: with the sequencer held inside a commit, a
+// caller whose batch would take the queue beyond its limit waits until the sequencer takes the
+// queue, and then everything commits, in order. A batch larger than the limit is taken alone.
+TEST_F(LedgerTest, ACallerBeyondTheQueueLimitWaitsForRoom) {
+  Open();
+  ledger_.reset();
+  Ledger::Options options;
+  options.max_queued_leaves = 4;
+  auto opened = Ledger::Open(*store_, options);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  ledger_ = std::move(*opened);
+
+  std::promise<void> inside, release;
+  std::shared_future<void> released = release.get_future().share();
+  LeafEntry holding = Entry(0);
+  holding.with_leaf = [&inside, released](store::Connection&, std::uint64_t) {
+    inside.set_value();
+    released.wait();
+    return Status::Ok();
+  };
+  auto first = ledger_->Enqueue({holding});
+  inside.get_future().wait();  // the sequencer is inside the first commit
+  auto second = ledger_->Enqueue({Entry(1), Entry(2), Entry(3), Entry(4)});  // fills the queue
+  EXPECT_EQ(ledger_->Stats().queued, 4u);
+  std::atomic<bool> returned{false};
+  std::future<Result<std::vector<Receipt>>> third;
+  std::thread caller([&] {
+    third = ledger_->Enqueue({Entry(5)});
+    returned = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(returned) << "a caller beyond the limit must wait for room";
+  release.set_value();
+  caller.join();
+  EXPECT_TRUE(returned);
+  auto a = first.get(), b = second.get(), c = third.get();
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(a->front().index, 0u);
+  EXPECT_EQ(b->front().index, 1u);
+  EXPECT_EQ(b->back().index, 4u);
+  EXPECT_EQ(c->front().index, 5u);
+
+  std::vector<LeafEntry> large;
+  for (int i = 6; i < 16; ++i)
+    large.push_back(Entry(i));
+  auto taken = ledger_->Enqueue(std::move(large)).get();
+  ASSERT_TRUE(taken.ok()) << taken.status().message();
+  EXPECT_EQ(taken->size(), 10u);
+  EXPECT_EQ(ledger_->Size(), 16u);
+}
+
 TEST_F(LedgerTest, StatsCountEveryCommitItsLeavesAndItsTime) {
   Open();
   EXPECT_EQ(ledger_->Stats().commits, 0u);

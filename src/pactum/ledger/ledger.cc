@@ -220,6 +220,7 @@ Ledger::~Ledger() {
     stopping_ = true;
   }
   work_.notify_all();
+  room_.notify_all();
   sequencer_.join();  // commits what is queued, then tells the answerer it is done
   answerer_.join();
 }
@@ -300,7 +301,16 @@ void Ledger::Queue(std::unique_ptr<PendingBatch> batch) {
   }
   bool wake = false;
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    // The log's own threads never wait for room: only they make it.
+    const std::thread::id self = std::this_thread::get_id();
+    if (self != sequencer_.get_id() && self != answerer_.get_id()) {
+      const std::size_t leaves = batch->entries->size();
+      room_.wait(lock, [&] {
+        return stopping_ || stats_.queued == 0 ||
+               stats_.queued + leaves <= options_.max_queued_leaves;
+      });
+    }
     if (!stopping_) {
       // The sequencer sleeps only on an empty queue; waking it costs a system call, so only
       // the batch that finds the queue empty does.
@@ -332,6 +342,7 @@ void Ledger::RunSequencer() {
       }
       stats_.queued -= leaves;
     }
+    room_.notify_all();
     for (auto& b : taken) {
       b->status = b->Prepare();
       if (!b->status.ok()) continue;  // answered with its error; the others commit

@@ -134,6 +134,10 @@ class Ledger {
  public:
   struct Options {
     const Clock* clock = &SystemClock();
+    // Leaves waiting for the sequencer at most. A caller whose batch would go beyond it waits
+    // for commits to make room, so that callers faster than the disk hold the queue's memory to
+    // this rather than grow it without end; a larger batch is taken once the queue is empty.
+    std::size_t max_queued_leaves = 16384;
   };
 
   // Opens the log on `store` (its keys live in the store's data folder) and starts the
@@ -154,8 +158,10 @@ class Ledger {
   // commit in one transaction (shared with other appenders' leaves), all or none.
   Result<std::vector<Receipt>> AppendBatch(const std::vector<LeafEntry>& entries);
 
-  // Queues the leaves as AppendBatch does and returns at once: the leaf data (canonical JSON,
-  // hash) is written by the sequencer thread. `on_durable` gets the receipts (or the error) once
+  // Queues the leaves as AppendBatch does and returns: at once, unless the queue holds
+  // Options::max_queued_leaves already, when it waits for room (not when called from the log's
+  // own threads, in an `on_durable`). The leaf data (canonical JSON, hash) is written by the
+  // sequencer thread. `on_durable` gets the receipts (or the error) once
   // the leaves are committed, in commit order, on the sequencer or the log's answer thread, so
   // it must be quick and must not wait for the log (later commits and answers wait for it). A leaf
   // without type or tenant, or a damaged or closing log, is answered on the caller's thread before
@@ -258,6 +264,7 @@ class Ledger {
   // The sequencer's queue; range_ is the state after the last committed batch.
   mutable std::mutex mu_;
   std::condition_variable work_;
+  std::condition_variable room_;  // the queue has room again, or the log is closing
   std::deque<std::unique_ptr<PendingBatch>> queue_;
   CommitStats stats_;  // stats_.queued counts the leaves in queue_
   bool stopping_ = false;
