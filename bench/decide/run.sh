@@ -101,13 +101,22 @@ curl -sf -H "Authorization: Bearer $key" "$url/v1/decide" -d '{"agent":"triage-g
 echo "server: $url, io threads: $([ "$threads" = 0 ] && echo "half the cores" || echo "$threads")"
 wrk -t2 -c64 -d2s -s "$here/decide.lua" "$url/v1/decide" >/dev/null  # warm-up
 rates=(); p99s=()
+# The server's CPU (user + system) in clock ticks: its io thread (the main one) and all threads.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/task/$pid/stat" "/proc/$pid/stat" | paste -sd' '; }
+tick=$(getconf CLK_TCK)
 for i in $(seq "$runs"); do
+  before=$(cpu_ticks)
   result=$(wrk -t2 -c64 -d"${seconds}s" --latency -s "$here/decide.lua" "$url/v1/decide")
+  after=$(cpu_ticks)
+  served=$(awk '/requests in/ {print $1}' <<<"$result")
+  cpu=$(awk -v b="$before" -v a="$after" -v n="$served" -v t="$tick" 'BEGIN {
+    split(b, x, " "); split(a, y, " ")
+    printf "server CPU per request: main io thread %.1f µs, all threads %.1f µs", (y[1] - x[1]) / t * 1e6 / n, (y[2] - x[2]) / t * 1e6 / n }')
   rate=$(awk '/Requests\/sec/ {print $2}' <<<"$result")
   p50=$(awk '$1=="50%" {print $2}' <<<"$result"); p90=$(awk '$1=="90%" {print $2}' <<<"$result")
   p99=$(awk '$1=="99%" {print $2}' <<<"$result")
   bad=$(awk '/Non-2xx/ {print $NF}' <<<"$result"); errors=$(grep -o 'Socket errors.*' <<<"$result" || true)
-  echo "run $i: $rate requests/s, p50 $p50, p90 $p90, p99 $p99${bad:+, non-2xx $bad}${errors:+, $errors}"
+  echo "run $i: $rate requests/s, p50 $p50, p90 $p90, p99 $p99${bad:+, non-2xx $bad}${errors:+, $errors}; $cpu"
   rates+=("$rate"); p99s+=("$p99")
 done
 echo "median: $(printf '%s\n' "${rates[@]}" | median) requests/s (bar: >= 20,000 and p99 <= 5 ms)"
