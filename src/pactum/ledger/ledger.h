@@ -161,11 +161,11 @@ class Ledger {
   // Queues the leaves as AppendBatch does and returns: at once, unless the queue holds
   // Options::max_queued_leaves already, when it waits for room (not when called from the log's
   // own threads, in an `on_durable`). The leaf data (canonical JSON, hash) is written by the
-  // sequencer thread. `on_durable` gets the receipts (or the error) once
-  // the leaves are committed, in commit order, on the sequencer or the log's answer thread, so
-  // it must be quick and must not wait for the log (later commits and answers wait for it). A leaf
-  // without type or tenant, or a damaged or closing log, is answered on the caller's thread before
-  // Enqueue returns; a leaf with no canonical form (NaN, invalid UTF-8) fails its own batch only.
+  // sequencer thread. `on_durable` gets the receipts (or the error) once the leaves are
+  // committed, in commit order, on the sequencer or the log's answer thread, so it must be quick
+  // and must not wait for the log (later commits and answers wait for it). A leaf without type
+  // or tenant, or a damaged or closing log, is answered on the caller's thread before Enqueue
+  // returns; a leaf with no canonical form (NaN, invalid UTF-8) fails its own batch only.
   // Every queued batch is answered, also when the ledger is destroyed with batches still queued
   // (they commit first).
   using OnDurable = std::function<void(Result<std::vector<Receipt>>)>;

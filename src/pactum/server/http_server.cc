@@ -232,7 +232,12 @@ class Session : public std::enable_shared_from_this<Session> {
     head_.append("Content-Type: ").append(r.content_type).append("\r\n");
     for (const auto& [name, value] : r.headers)
       head_.append(name).append(": ").append(value).append("\r\n");
-    head_.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
+    // A 1xx, 204 or 304 answer has no body and must not say how long it is (RFC 9110 §8.6).
+    if (status < 200 || status == 204 || status == 304) {
+      r.body.clear();
+    } else {
+      head_.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
+    }
     if (!keep_alive) head_.append("Connection: close\r\n");
     head_.append("\r\n");
     body_ = std::move(r.body);
