@@ -136,9 +136,9 @@ double Run(const fs::path& dir, std::size_t items, std::size_t batch, std::size_
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // What the machine spent, which the wall-clock rate hides when neighbours take the cores.
+  const double cpu = CpuSeconds() - cpu_start;
   std::printf("  cpu: %.1f µs per item on all threads (%.2f cores busy)\n",
-              (CpuSeconds() - cpu_start) * 1e6 / static_cast<double>(items),
-              (CpuSeconds() - cpu_start) / seconds);
+              cpu * 1e6 / static_cast<double>(items), cpu / seconds);
   // A restart rebuilds trust by replaying every stored record.
   service->reset();
   const auto reopen = std::chrono::steady_clock::now();
