@@ -1,8 +1,32 @@
 #include "pactum/server/metrics.h"
 
+#include <span>
+#include <string_view>
+
 #include <fmt/format.h>
 
 namespace pactum::server {
+namespace {
+
+// One histogram's series: `within[i]` counts the observations at most `bounds[i]` (and over the
+// bound before it); `labels` is empty or `name="value",...`.
+void AppendHistogram(std::string* out, std::string_view name, std::string_view labels,
+                     std::span<const double> bounds, std::span<const std::uint64_t> within,
+                     std::uint64_t count, double sum) {
+  const std::string_view comma = labels.empty() ? "" : ",";
+  std::uint64_t cumulative = 0;
+  for (std::size_t b = 0; b < bounds.size(); ++b) {
+    cumulative += within[b];
+    *out +=
+        fmt::format("{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, comma, bounds[b], cumulative);
+  }
+  *out += fmt::format("{}_bucket{{{}{}le=\"+Inf\"}} {}\n", name, labels, comma, count);
+  const std::string braced = labels.empty() ? "" : fmt::format("{{{}}}", labels);
+  *out += fmt::format("{}_sum{} {:.9f}\n", name, braced, sum);
+  *out += fmt::format("{}_count{} {}\n", name, braced, count);
+}
+
+}  // namespace
 
 Metrics::Metrics(std::vector<RouteLabel> routes)
     : labels_(std::move(routes)), series_(new Series[labels_.size() + 1]) {
@@ -45,19 +69,13 @@ std::string Metrics::Render() const {
     const Series& s = series_[r];
     std::uint64_t count = s.count.load(std::memory_order_relaxed);
     if (count == 0) continue;
-    std::string labels =
-        fmt::format("route=\"{}\",method=\"{}\"", labels_[r].pattern, labels_[r].method);
-    std::uint64_t cumulative = 0;
-    for (std::size_t b = 0; b < kBuckets.size(); ++b) {
-      cumulative += s.buckets[b].load(std::memory_order_relaxed);
-      out += fmt::format("pactum_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
-                         kBuckets[b], cumulative);
-    }
-    out += fmt::format("pactum_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels,
-                       count);
-    out += fmt::format("pactum_http_request_duration_seconds_sum{{{}}} {:.9f}\n", labels,
-                       static_cast<double>(s.sum_ns.load(std::memory_order_relaxed)) / 1e9);
-    out += fmt::format("pactum_http_request_duration_seconds_count{{{}}} {}\n", labels, count);
+    std::array<std::uint64_t, kBuckets.size()> within{};
+    for (std::size_t b = 0; b < kBuckets.size(); ++b)
+      within[b] = s.buckets[b].load(std::memory_order_relaxed);
+    AppendHistogram(
+        &out, "pactum_http_request_duration_seconds",
+        fmt::format("route=\"{}\",method=\"{}\"", labels_[r].pattern, labels_[r].method), kBuckets,
+        within, count, static_cast<double>(s.sum_ns.load(std::memory_order_relaxed)) / 1e9);
   }
   out += "# HELP pactum_http_connections_open Client connections currently open.\n";
   out += "# TYPE pactum_http_connections_open gauge\n";
@@ -84,16 +102,8 @@ std::string RenderLogMetrics(std::uint64_t size, const ledger::Ledger::CommitSta
       "# HELP pactum_log_commit_duration_seconds Time of one group commit, from its first insert "
       "to its fsync's return.\n";
   out += "# TYPE pactum_log_commit_duration_seconds histogram\n";
-  std::uint64_t cumulative = 0;
-  for (std::size_t b = 0; b < stats.kBuckets.size(); ++b) {
-    cumulative += stats.within[b];
-    out += fmt::format("pactum_log_commit_duration_seconds_bucket{{le=\"{}\"}} {}\n",
-                       stats.kBuckets[b], cumulative);
-  }
-  out +=
-      fmt::format("pactum_log_commit_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", stats.commits);
-  out += fmt::format("pactum_log_commit_duration_seconds_sum {:.9f}\n", stats.seconds);
-  out += fmt::format("pactum_log_commit_duration_seconds_count {}\n", stats.commits);
+  AppendHistogram(&out, "pactum_log_commit_duration_seconds", "", stats.kBuckets, stats.within,
+                  stats.commits, stats.seconds);
   return out;
 }
 
