@@ -164,9 +164,11 @@ Result<PreparedLeaf> PrepareLeaf(const LeafEntry& entry) {
 
 struct Ledger::PendingAppend {
   const LeafEntry* entry = nullptr;
-  PreparedLeaf rendered;               // when the sequencer prepared the leaf
-  const PreparedLeaf* leaf = nullptr;  // `rendered` or what the caller prepared
-  std::uint64_t index = 0;             // set by the commit
+  PreparedLeaf rendered;    // when the sequencer prepared the leaf
+  std::uint64_t index = 0;  // set by the commit
+
+  // What the caller prepared, or else what the sequencer did.
+  const PreparedLeaf& leaf() const { return entry->prepared ? *entry->prepared : rendered; }
 };
 
 // One caller's leaves, queued, committed and answered together. The sequencer turns them into
@@ -187,7 +189,6 @@ struct Ledger::PendingBatch {
       if (!p.entry->prepared) {
         PACTUM_ASSIGN_OR_RETURN(p.rendered, PrepareLeaf(*p.entry));
       }
-      p.leaf = p.entry->prepared ? &*p.entry->prepared : &p.rendered;
     }
     return Status::Ok();
   }
@@ -197,7 +198,7 @@ struct Ledger::PendingBatch {
     std::vector<Receipt> receipts;
     receipts.reserve(appends.size());
     for (const PendingAppend& p : appends)
-      receipts.push_back(Receipt{p.index, p.leaf->leaf_hash});
+      receipts.push_back(Receipt{p.index, p.leaf().leaf_hash});
     on_durable(std::move(receipts));
   }
 };
@@ -451,11 +452,11 @@ Status Ledger::CommitBatch(std::vector<PendingAppend*>& batch) {
           .Bind(2, p->entry->tenant)
           .Bind(3, p->entry->type)
           .Bind(4, UnixMillis(p->entry->time))
-          .BindBlob(5, p->leaf->data)
-          .BindBlob(6, AsBytes(p->leaf->leaf_hash));
+          .BindBlob(5, p->leaf().data)
+          .BindBlob(6, AsBytes(p->leaf().leaf_hash));
       PACTUM_TRY(insert_leaf.Run());
       if (p->entry->with_leaf) PACTUM_TRY(p->entry->with_leaf(db, p->index));
-      range.Append(p->leaf->leaf_hash, store_node);
+      range.Append(p->leaf().leaf_hash, store_node);
       PACTUM_TRY(node_status);
     }
     return Status::Ok();

@@ -245,11 +245,8 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     // The socket is non-blocking: this takes what fits and never waits.
     const std::size_t written = stream_.socket().write_some(answer, ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      ec = {};
-    } else if (ec) {
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again)
       return stream_.close();
-    }
     if (written == head_.size() + body_.size()) return Written(keep_alive);
     auto rest = std::make_shared<beast::buffers_suffix<std::array<asio::const_buffer, 2>>>(answer);
     rest->consume(written);
