@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The decide benchmark (issue 6; DESIGN §12), every side in one run:
 #   bench/decide/run.sh [BUILD_DIR] [--seconds 10] [--runs 3] [--threads N] [--http-only]
-# 1. in process: decide_bench (Queued: Service::Decide up to the log enqueue, with the backlog
-#    left to grow; Steady: the same with at most 4,096 decisions awaiting commit) RUNS times each;
+# 1. in process: decide_bench (Queued: Service::Decide up to the log enqueue, the backlog let
+#    grow to the log's queue limit; Steady: the same with at most 4,096 decisions awaiting
+#    commit) RUNS times each;
 # 2. the peer: governance_peer.mjs (@microsoft/agent-governance-sdk executeWithGovernance on the
 #    same scenario) RUNS times; prints both medians of p50/p99 and the peer/pactum ratios;
 # 3. over HTTP: a real `pactum serve` on a temp data folder, set up over HTTP as the quickstart
