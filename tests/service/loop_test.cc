@@ -214,7 +214,7 @@ void ExpectEveryEvidenceLeafNamesWhatWasInForce(const std::filesystem::path& db_
 }
 
 // Submissions overlap each other's commits, yet trust applies them in log order: four
-// submitters racing, with an agent update and a pact publication among them, leave the live
+// submitters racing, with agent updates and pact publications among them, leave the live
 // trust a restart replays. Keys repeated across racing submissions are stored once.
 TEST_F(LoopTest, ConcurrentSubmissionsApplyInLogOrder) {
   Register("triage-a", "v1");
@@ -249,8 +249,12 @@ TEST_F(LoopTest, ConcurrentSubmissionsApplyInLogOrder) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back(submitter, t);
-  Register("triage-a", "v2", /*create=*/false);
-  Publish(TriagePact(2, 0.85));
+  // Agent changes and pact versions land among the submissions, some while a submission is
+  // between its look-up in the book and its place in the log.
+  for (int v = 2; v <= 6; ++v) {
+    Register("triage-a", "v" + std::to_string(v), /*create=*/false);
+    Publish(TriagePact(v, 0.92 - 0.01 * v));
+  }
   for (std::thread& t : threads)
     t.join();
   EXPECT_EQ(stored, 2 * kBatches * kItems);

@@ -34,12 +34,62 @@ Status At(const std::string& where, const Status& status) {
 struct Accepted {
   trust::Evidence evidence;
   std::optional<std::string> key;
+  // What it is recorded under, looked up in the book before the loop's lock and checked again
+  // under it.
   std::shared_ptr<const PublishedPact> pact;
   std::string fingerprint;
+  // Its record and leaf, built before the lock; not for a repeat of an earlier item.
+  store::EvidenceRow row;
+  ledger::PreparedLeaf leaf;
   // A repeat of an earlier item of this request, or of a stored record.
   std::optional<std::size_t> same_as_item;
   std::optional<store::EvidenceRow> same_as_stored;
 };
+
+// Looks up the agent's fingerprint and the pact covering the item: an error naming the field
+// when either is missing.
+Status Cover(const TrustBook& book, const std::string& tenant_id, const std::string& where,
+             Accepted& a) {
+  auto fingerprint = book.Fingerprint(tenant_id, a.evidence.agent);
+  if (!fingerprint)
+    return At(where, NotFound("agent: no agent \"" + a.evidence.agent + "\" is registered",
+                              {{"field", "agent"}}));
+  a.fingerprint = std::move(*fingerprint);
+  a.pact = book.Covering(tenant_id, a.evidence.workflow, a.evidence.agent);
+  if (!a.pact)
+    return At(where, FieldError("workflow", "no published pact covers agent \"" + a.evidence.agent +
+                                                "\" in workflow \"" + a.evidence.workflow + "\""));
+  return Status::Ok();
+}
+
+// The item's evidence row and its log leaf, whose body is the evidence with the fingerprint and
+// pact it is recorded under. The leaf is written as canonical JSON directly (building the
+// document and canonicalising it cost more than the rest of the item's ingestion), and hashed
+// here rather than on the log's sequencer, which every commit waits on.
+Status Record(const Principal& caller, TimePoint received, const std::string& where, Accepted& a) {
+  CanonicalWriter body;
+  body.BeginObject().Name("evidence");
+  trust::WriteCanonical(a.evidence, body);
+  body.Name("fingerprint").String(a.fingerprint).Name("pact").BeginObject();
+  body.Name("hash").String(a.pact->hash).Name("name").String(a.pact->pact.name);
+  body.Name("version").Int(a.pact->pact.version).EndObject().EndObject();
+  Result<std::string> canonical = std::move(body).Finish();
+  if (!canonical.ok()) return At(where, canonical.status());
+  ledger::LeafEntry leaf("evidence", caller.tenant_name, received);
+  leaf.canonical_body = std::move(*canonical);
+  auto prepared = ledger::PrepareLeaf(leaf);
+  if (!prepared.ok()) return At(where, prepared.status());
+  a.leaf = std::move(*prepared);
+  a.row.id = a.evidence.id;
+  a.row.tenant_id = caller.tenant_id;
+  a.row.agent_id = a.evidence.agent;
+  a.row.workflow = a.evidence.workflow;
+  a.row.kind = std::string(trust::NameOf(a.evidence.kind));
+  a.row.time = static_cast<std::int64_t>(a.evidence.time * 1000.0);
+  a.row.idempotency_key = a.key;
+  a.row.received_at = UnixMillis(received);
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -56,9 +106,15 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     return ResourceExhausted("at most " + std::to_string(kMaxItems) + " evidence items a request");
   const double now = Seconds(clock_->Now());
 
-  // Each item is read and checked on its own first, outside the loop's lock: that needs
-  // nothing the loop holds, and concurrent submissions parse at once rather than in turn.
+  // Everything that needs nothing the loop holds is done first, outside its lock, so that
+  // concurrent submissions do it at once rather than in turn: the lock is what bounds
+  // ingestion (docs/PERFORMANCE.md). Each item is read and checked on its own, looked up in the
+  // book, and its record and leaf built.
+  const std::uint64_t book_version = book_.RecordingVersion();
+  const TimePoint received = clock_->Now();
   std::vector<Accepted> accepted(items.size());
+  std::map<std::string, std::size_t> first_with_key;
+  std::vector<std::pair<std::size_t, std::string>> disputes;  // item, disputed evidence id
   for (std::size_t i = 0; i < items.size(); ++i) {
     EvidenceSubmission& in = items[i];
     Accepted& a = accepted[i];
@@ -76,6 +132,18 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     auto evidence = trust::EvidenceFromJson(in.item, now);
     if (!evidence.ok()) return At(in.where, evidence.status());
     a.evidence = std::move(*evidence);
+    PACTUM_TRY(Cover(book_, caller.tenant_id, in.where, a));
+    if (a.evidence.kind == trust::EvidenceKind::kDisputeResolution)
+      disputes.emplace_back(i, a.evidence.disputed_evidence_id);
+    if (a.key) {
+      auto [it, fresh] = first_with_key.try_emplace(*a.key, i);
+      if (!fresh) {
+        a.same_as_item = it->second;
+        continue;
+      }
+    }
+    a.evidence.id = NewUuidV7(*clock_);
+    PACTUM_TRY(Record(caller, received, in.where, a));
   }
 
   std::unique_lock loop(loop_mu_);
@@ -88,28 +156,16 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   };
   if (!keys_in_flight_.empty() && in_flight())
     loop_turn_.wait(loop, [this] { return evidence_applied_ == evidence_queued_; });
-  // What the items name is checked against the book under the lock, so that it still holds
-  // when they are logged: the agent and its fingerprint, and the pact covering it.
-  std::map<std::string, std::size_t> first_with_key;
-  std::vector<std::pair<std::size_t, std::string>> disputes;  // item, disputed evidence id
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const EvidenceSubmission& in = items[i];
-    Accepted& a = accepted[i];
-    auto fingerprint = book_.Fingerprint(caller.tenant_id, a.evidence.agent);
-    if (!fingerprint)
-      return At(in.where, NotFound("agent: no agent \"" + a.evidence.agent + "\" is registered",
-                                   {{"field", "agent"}}));
-    a.fingerprint = *fingerprint;
-    a.pact = book_.Covering(caller.tenant_id, a.evidence.workflow, a.evidence.agent);
-    if (!a.pact)
-      return At(in.where,
-                FieldError("workflow", "no published pact covers agent \"" + a.evidence.agent +
-                                           "\" in workflow \"" + a.evidence.workflow + "\""));
-    if (a.evidence.kind == trust::EvidenceKind::kDisputeResolution)
-      disputes.emplace_back(i, a.evidence.disputed_evidence_id);
-    if (a.key) {
-      auto [it, fresh] = first_with_key.try_emplace(*a.key, i);
-      if (!fresh) a.same_as_item = it->second;
+  // What the items are recorded under must still hold when they are logged. It nearly always
+  // does: an agent registered or a pact published meanwhile makes the book check them again.
+  if (book_.RecordingVersion() != book_version) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      Accepted& a = accepted[i];
+      const std::string fingerprint = std::move(a.fingerprint);
+      const auto pact = std::move(a.pact);
+      PACTUM_TRY(Cover(book_, caller.tenant_id, items[i].where, a));
+      if (!a.same_as_item && (a.fingerprint != fingerprint || a.pact != pact))
+        PACTUM_TRY(Record(caller, received, items[i].where, a));
     }
   }
 
@@ -133,43 +189,15 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     return Status::Ok();
   }));
 
-  const TimePoint received = clock_->Now();
   std::vector<ledger::LeafEntry> leaves;
   std::vector<std::size_t> leaf_item;  // the item each leaf records
   for (std::size_t i = 0; i < accepted.size(); ++i) {
     Accepted& a = accepted[i];
     if (a.same_as_item || a.same_as_stored) continue;
-    a.evidence.id = NewUuidV7(*clock_);
-    // The leaf's body, written as canonical JSON directly: building the document and
-    // canonicalising it cost more than the rest of the item's ingestion.
-    CanonicalWriter body;
-    body.BeginObject().Name("evidence");
-    trust::WriteCanonical(a.evidence, body);
-    body.Name("fingerprint").String(a.fingerprint).Name("pact").BeginObject();
-    body.Name("hash").String(a.pact->hash).Name("name").String(a.pact->pact.name);
-    body.Name("version").Int(a.pact->pact.version).EndObject().EndObject();
-    Result<std::string> canonical = std::move(body).Finish();
-    if (!canonical.ok()) return At(items[i].where, canonical.status());
-    store::EvidenceRow row;
-    row.id = a.evidence.id;
-    row.tenant_id = caller.tenant_id;
-    row.agent_id = a.evidence.agent;
-    row.workflow = a.evidence.workflow;
-    row.kind = std::string(trust::NameOf(a.evidence.kind));
-    row.time = static_cast<std::int64_t>(a.evidence.time * 1000.0);
-    row.idempotency_key = a.key;
-    row.received_at = UnixMillis(received);
-    ledger::LeafEntry leaf{"evidence", caller.tenant_name, received};
-    leaf.canonical_body = std::move(*canonical);
-    // Its data and hash computed here rather than on the log's sequencer, which every commit
-    // waits on. (Here, under the loop's lock: preparing outside it let concurrent submitters
-    // crowd the sequencer off two cores, and ingestion slowed; docs/PERFORMANCE.md.)
-    auto prepared = ledger::PrepareLeaf(leaf);
-    if (!prepared.ok()) return At(items[i].where, prepared.status());
-    leaf.prepared = std::move(*prepared);
-    leaf.canonical_body.clear();
+    ledger::LeafEntry leaf("evidence", caller.tenant_name, received);
+    leaf.prepared = std::move(a.leaf);
     ledger::LeafEntry::WithLeaf extra = i < also.size() ? std::move(also[i]) : nullptr;
-    leaf.with_leaf = [row = std::move(row), extra = std::move(extra)](
+    leaf.with_leaf = [row = std::move(a.row), extra = std::move(extra)](
                          store::Connection& db, std::uint64_t index) mutable -> Status {
       row.log_index = index;
       PACTUM_TRY(store::InsertEvidence(db, row));

@@ -28,6 +28,7 @@ std::shared_ptr<const PublishedPact> TrustBook::CoveringLocked(const std::string
 void TrustBook::AddPact(const std::string& tenant_id, PublishedPact published, double time,
                         std::vector<LoopEvent>* events) {
   std::unique_lock lock(mu_);
+  ++recording_version_;
   const std::string workflow = published.pact.workflow;
   Json data = {{"pact", published.pact.name},
                {"version", published.pact.version},
@@ -70,6 +71,7 @@ void TrustBook::SetFingerprint(const std::string& tenant_id, const std::string& 
                                const std::string& fingerprint, double time,
                                std::vector<LoopEvent>* events) {
   std::unique_lock lock(mu_);
+  ++recording_version_;
   auto [it, inserted] = fingerprints_.try_emplace({tenant_id, agent_id}, fingerprint);
   if (inserted || it->second == fingerprint) return;
   const std::string previous = std::exchange(it->second, fingerprint);

@@ -6,6 +6,8 @@
 // Thread-safe: updates take an exclusive lock, reads a shared one.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -59,6 +61,9 @@ class TrustBook {
                                                 const std::string& agent_id) const;
   std::optional<std::string> Fingerprint(const std::string& tenant_id,
                                          const std::string& agent_id) const;
+  // Changes whenever a pact is added or a fingerprint set: what evidence is recorded under. A
+  // caller that looked up both before taking a lock can tell, under it, that they still hold.
+  std::uint64_t RecordingVersion() const { return recording_version_.load(); }
   // Workflows the agent has trust state in.
   std::vector<std::string> Workflows(const std::string& tenant_id,
                                      const std::string& agent_id) const;
@@ -92,6 +97,7 @@ class TrustBook {
   std::map<std::string, std::vector<std::shared_ptr<const PublishedPact>>> pacts_;
   std::map<std::pair<std::string, std::string>, std::string> fingerprints_;
   std::map<StateKey, State> states_;
+  std::atomic<std::uint64_t> recording_version_{0};
 };
 
 }  // namespace pactum::service
