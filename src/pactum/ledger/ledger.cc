@@ -445,15 +445,17 @@ Status Ledger::CommitBatch(std::vector<PendingAppend*>& batch) {
       insert_node.Bind(1, std::int64_t{level}).Bind(2, ToSql(index)).BindBlob(3, AsBytes(hash));
       node_status = insert_node.Run();
     };
+    // Borrowed: the batch's entries outlive the statement, which is reset before each leaf.
+    constexpr auto kBorrowed = store::Statement::Bytes::kBorrowed;
     for (PendingAppend* p : batch) {
       p->index = range.size();
       insert_leaf.Reset();
       insert_leaf.Bind(1, ToSql(p->index))
-          .Bind(2, p->entry->tenant)
-          .Bind(3, p->entry->type)
+          .Bind(2, p->entry->tenant, kBorrowed)
+          .Bind(3, p->entry->type, kBorrowed)
           .Bind(4, UnixMillis(p->entry->time))
-          .BindBlob(5, p->leaf().data)
-          .BindBlob(6, AsBytes(p->leaf().leaf_hash));
+          .BindBlob(5, p->leaf().data, kBorrowed)
+          .BindBlob(6, AsBytes(p->leaf().leaf_hash), kBorrowed);
       PACTUM_TRY(insert_leaf.Run());
       if (p->entry->with_leaf) PACTUM_TRY(p->entry->with_leaf(db, p->index));
       range.Append(p->leaf().leaf_hash, store_node);

@@ -142,15 +142,18 @@ Status InsertEvidence(Connection& db, const EvidenceRow& row) {
       db.Prepare("INSERT INTO evidence (log_index, id, tenant_id, agent_id, workflow, kind, time, "
                  "idempotency_key, received_at) VALUES (?1, ?2, ?3, ?4, "
                  "?5, ?6, ?7, ?8, ?9)"));
+  // Borrowed: the row outlives the statement, which runs once per evidence item on the log's
+  // sequencer.
+  constexpr auto kBorrowed = Statement::Bytes::kBorrowed;
   st.Bind(1, ToSql(row.log_index))
-      .Bind(2, row.id)
-      .Bind(3, row.tenant_id)
-      .Bind(4, row.agent_id)
-      .Bind(5, row.workflow)
-      .Bind(6, row.kind)
+      .Bind(2, row.id, kBorrowed)
+      .Bind(3, row.tenant_id, kBorrowed)
+      .Bind(4, row.agent_id, kBorrowed)
+      .Bind(5, row.workflow, kBorrowed)
+      .Bind(6, row.kind, kBorrowed)
       .Bind(7, row.time);
   if (row.idempotency_key) {
-    st.Bind(8, *row.idempotency_key);
+    st.Bind(8, *row.idempotency_key, kBorrowed);
   } else {
     st.BindNull(8);
   }

@@ -68,13 +68,15 @@ void Statement::Release() {
 Statement& Statement::Bind(int index, std::int64_t value) {
   PACTUM_SQLITE_BIND(sqlite3_bind_int64(stmt_, index, value));
 }
-Statement& Statement::Bind(int index, std::string_view text) {
-  PACTUM_SQLITE_BIND(
-      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+Statement& Statement::Bind(int index, std::string_view text, Bytes bytes) {
+  PACTUM_SQLITE_BIND(sqlite3_bind_text64(
+      stmt_, index, text.data(), text.size(),
+      bytes == Bytes::kBorrowed ? SQLITE_STATIC : SQLITE_TRANSIENT, SQLITE_UTF8));
 }
-Statement& Statement::BindBlob(int index, std::string_view bytes) {
+Statement& Statement::BindBlob(int index, std::string_view blob, Bytes bytes) {
   PACTUM_SQLITE_BIND(
-      sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+      sqlite3_bind_blob64(stmt_, index, blob.data(), blob.size(),
+                          bytes == Bytes::kBorrowed ? SQLITE_STATIC : SQLITE_TRANSIENT));
 }
 Statement& Statement::BindNull(int index) {
   PACTUM_SQLITE_BIND(sqlite3_bind_null(stmt_, index));
