@@ -46,6 +46,24 @@ TEST(CompactRange, VisitorReportsEveryCompleteSubtreeOnce) {
   }
 }
 
+// Numbering subtrees in the order appends complete them: 0, 1, 2, ... with no gap and no repeat.
+TEST(CompactRange, CompletionOrderNumbersSubtreesAsAppendsCompleteThem) {
+  CompactRange range;
+  std::uint64_t next = 0;
+  for (const Hash& leaf : Leaves(1000)) {
+    range.Append(leaf, [&](unsigned level, std::uint64_t index, const Hash&) {
+      EXPECT_EQ(CompletionOrder(level, index), next) << "level " << level << ", index " << index;
+      ++next;
+    });
+  }
+  EXPECT_EQ(next, 2 * 1000 - 6);  // 2n - popcount(n) subtrees over n leaves
+  // The largest subtree it is defined for is the last of the 2^63 - 1 over 2^62 leaves, and
+  // its last leaf comes just before the 62 subtrees that leaf completes.
+  const std::uint64_t last = (std::uint64_t{1} << 63) - 2;
+  EXPECT_EQ(CompletionOrder(62, 0), last);
+  EXPECT_EQ(CompletionOrder(0, (std::uint64_t{1} << 62) - 1), last - 62);
+}
+
 TEST(CompactRange, ResumesFromStoredHashes) {
   const auto leaves = Leaves(45);
   CompactRange first;

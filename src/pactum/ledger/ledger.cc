@@ -36,30 +36,30 @@ std::int64_t ToSql(std::uint64_t value) {
 }
 
 // Reads stored subtree hashes inside one transaction: level 0 from the leaves, higher levels
-// from log_subtrees.
+// from log_subtrees, by the position where the log completed them.
 class SubtreeReader {
  public:
   static Result<SubtreeReader> Prepare(store::Connection& db) {
     SubtreeReader reader;
     PACTUM_ASSIGN_OR_RETURN(reader.leaf_,
                             db.Prepare("SELECT leaf_hash FROM log_leaves WHERE idx = ?1"));
-    PACTUM_ASSIGN_OR_RETURN(
-        reader.node_, db.Prepare("SELECT hash FROM log_subtrees WHERE level = ?1 AND idx = ?2"));
+    PACTUM_ASSIGN_OR_RETURN(reader.node_,
+                            db.Prepare("SELECT hash, level, idx FROM log_subtrees WHERE pos = ?1"));
     return reader;
   }
 
   Result<Hash> Get(unsigned level, std::uint64_t index) {
     store::Statement& stmt = level == 0 ? leaf_ : node_;
     stmt.Reset();
-    if (level == 0) {
-      stmt.Bind(1, ToSql(index));
-    } else {
-      stmt.Bind(1, std::int64_t{level}).Bind(2, ToSql(index));
-    }
+    stmt.Bind(1, ToSql(level == 0 ? index : merkle::CompletionOrder(level, index)));
     PACTUM_ASSIGN_OR_RETURN(bool found, stmt.Step());
     const std::string what = "stored hash of subtree (level " + std::to_string(level) + ", index " +
                              std::to_string(index) + ")";
     if (!found) return Corruption(what + " is missing");
+    if (level != 0 && (stmt.ColumnInt(1) != level || ToSql(index) != stmt.ColumnInt(2)))
+      return Corruption(what + " is missing: its place holds level " +
+                        std::to_string(stmt.ColumnInt(1)) + ", index " +
+                        std::to_string(stmt.ColumnInt(2)));
     return HashFromBlob(stmt.ColumnBlob(0), what);
   }
 
@@ -240,18 +240,21 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(store::Store& store, Options option
   auto ledger = std::unique_ptr<Ledger>(
       new Ledger(store, options, std::move(origin), std::move(keys), std::move(*range), damaged));
   if (damaged.ok()) {
+    // Few hashes (n / 2^(kFirstLevel-1)), each read by its place.
+    const std::uint64_t size = ledger->Size();
     PACTUM_TRY(store.Read([&](store::Connection& db) -> Status {
-      PACTUM_ASSIGN_OR_RETURN(auto select, db.Prepare("SELECT level, idx, hash FROM log_subtrees "
-                                                      "WHERE level >= ?1 ORDER BY level, idx"));
-      select.Bind(1, std::int64_t{UpperLevels::kFirstLevel});
-      for (;;) {
-        PACTUM_ASSIGN_OR_RETURN(bool row, select.Step());
-        if (!row) return Status::Ok();
-        PACTUM_ASSIGN_OR_RETURN(Hash hash, HashFromBlob(select.ColumnBlob(2), "subtree hash"));
-        // A gap leaves the rest of the level to the store (where Verify will find the gap).
-        ledger->upper_.Add(static_cast<unsigned>(select.ColumnInt(0)),
-                           static_cast<std::uint64_t>(select.ColumnInt(1)), hash);
+      PACTUM_ASSIGN_OR_RETURN(auto reader, SubtreeReader::Prepare(db));
+      for (unsigned level = UpperLevels::kFirstLevel; level < 64 && (size >> level) != 0; ++level) {
+        for (std::uint64_t index = 0; index < (size >> level); ++index) {
+          auto hash = reader.Get(level, index);
+          // A missing or damaged hash leaves the rest of its level to the store, where Verify
+          // finds it.
+          if (!hash.ok() && hash.status().code() != Code::kCorruption) return hash.status();
+          if (!hash.ok()) break;
+          ledger->upper_.Add(level, index, *hash);
+        }
       }
+      return Status::Ok();
     }));
   }
   return ledger;
@@ -436,13 +439,16 @@ Status Ledger::CommitBatch(std::vector<PendingAppend*>& batch) {
                                        "leaf_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
     PACTUM_ASSIGN_OR_RETURN(
         auto insert_node,
-        db.Prepare("INSERT INTO log_subtrees (level, idx, hash) VALUES (?1, ?2, ?3)"));
+        db.Prepare("INSERT INTO log_subtrees (pos, level, idx, hash) VALUES (?1, ?2, ?3, ?4)"));
     Status node_status;
     auto store_node = [&](unsigned level, std::uint64_t index, const Hash& hash) {
       if (level == 0 || !node_status.ok()) return;  // leaf hashes live in log_leaves
       if (level >= UpperLevels::kFirstLevel) upper_nodes.push_back({level, index, hash});
       insert_node.Reset();
-      insert_node.Bind(1, std::int64_t{level}).Bind(2, ToSql(index)).BindBlob(3, AsBytes(hash));
+      insert_node.Bind(1, ToSql(merkle::CompletionOrder(level, index)))
+          .Bind(2, std::int64_t{level})
+          .Bind(3, ToSql(index))
+          .BindBlob(4, AsBytes(hash));
       node_status = insert_node.Run();
     };
     // Borrowed: the batch's entries outlive the statement, which is reset before each leaf.
@@ -690,21 +696,10 @@ Result<VerifyReport> Ledger::Verify() {
       }
     }
 
-    // One cursor per level over the stored subtree hashes, consumed in the order the
-    // recomputation completes them (increasing index within a level).
-    std::vector<store::Statement> levels;
-    std::vector<bool> level_exhausted;
-    auto cursor = [&](unsigned level) -> Result<store::Statement*> {
-      while (levels.size() <= level) {
-        PACTUM_ASSIGN_OR_RETURN(
-            auto stmt,
-            db.Prepare("SELECT idx, hash FROM log_subtrees WHERE level = ?1 ORDER BY idx"));
-        stmt.Bind(1, static_cast<std::int64_t>(levels.size()));
-        levels.push_back(std::move(stmt));
-        level_exhausted.push_back(false);
-      }
-      return &levels[level];
-    };
+    // The stored subtree hashes are in the order the recomputation completes them: one
+    // cursor reads them alongside.
+    PACTUM_ASSIGN_OR_RETURN(auto nodes,
+                            db.Prepare("SELECT level, idx, hash FROM log_subtrees ORDER BY pos"));
 
     merkle::CompactRange range;
     std::uint64_t verified_up_to = 0;  // leaves before this index matched a recorded checkpoint
@@ -716,24 +711,17 @@ Result<VerifyReport> Ledger::Verify() {
                                 ", index " + std::to_string(index) + ") over leaves [" +
                                 std::to_string(first) + ", " +
                                 std::to_string((index + 1) << level) + ")";
-      auto stmt = cursor(level);
-      if (!stmt.ok()) {
-        node_status = stmt.status();
-        return;
-      }
-      auto row = (*stmt)->Step();
+      auto row = nodes.Step();
       if (!row.ok()) {
         node_status = row.status();
         return;
       }
-      if (!*row) {
-        level_exhausted[level] = true;
-        return fail(first, where + " is missing");
-      }
-      if (static_cast<std::uint64_t>((*stmt)->ColumnInt(0)) != index)
-        return fail(first, where + " is missing (found index " +
-                               std::to_string((*stmt)->ColumnInt(0)) + ")");
-      if ((*stmt)->ColumnBlob(1) != AsBytes(hash))
+      if (!*row) return fail(first, where + " is missing");
+      if (nodes.ColumnInt(0) != level || static_cast<std::uint64_t>(nodes.ColumnInt(1)) != index)
+        return fail(first, where + " is missing (found level " +
+                               std::to_string(nodes.ColumnInt(0)) + ", index " +
+                               std::to_string(nodes.ColumnInt(1)) + " in its place)");
+      if (nodes.ColumnBlob(2) != AsBytes(hash))
         fail(first, where + " differs from the recomputed hash");
     };
 
@@ -786,17 +774,13 @@ Result<VerifyReport> Ledger::Verify() {
       return Status::Ok();
     }
     // Stored subtrees the leaves do not account for.
-    for (unsigned level = 1; level < 64; ++level) {
-      PACTUM_ASSIGN_OR_RETURN(store::Statement * stmt, cursor(level));
-      if (level_exhausted[level]) continue;
-      PACTUM_ASSIGN_OR_RETURN(bool extra, stmt->Step());
-      if (extra) {
-        const auto index = static_cast<std::uint64_t>(stmt->ColumnInt(0));
-        fail(std::min(index << level, range.size()),
-             "a subtree hash is stored at level " + std::to_string(level) + ", index " +
-                 std::to_string(index) + " that no stored leaves complete");
-        break;
-      }
+    PACTUM_ASSIGN_OR_RETURN(bool extra, nodes.Step());
+    if (extra) {
+      const auto level = static_cast<unsigned>(nodes.ColumnInt(0));
+      const auto index = static_cast<std::uint64_t>(nodes.ColumnInt(1));
+      fail(std::min(index << level, range.size()),
+           "a subtree hash is stored at level " + std::to_string(level) + ", index " +
+               std::to_string(index) + " that no stored leaves complete");
     }
     return Status::Ok();
   }));

@@ -6,6 +6,17 @@
 
 namespace pactum::merkle {
 
+std::uint64_t CompletionOrder(unsigned level, std::uint64_t index) {
+  // The subtree is completed by the append of its last leaf, m. Before that append, the log
+  // had completed m >> j subtrees of each level j (every complete subtree of m leaves); the
+  // append itself completes the leaf, then one subtree per level up to this one.
+  const std::uint64_t last = ((index + 1) << level) - 1;
+  std::uint64_t before = 0;
+  for (std::uint64_t m = last; m != 0; m >>= 1)
+    before += m;
+  return before + level;
+}
+
 Result<CompactRange> CompactRange::FromHashes(std::uint64_t size, std::vector<Hash> hashes) {
   if (size == std::numeric_limits<std::uint64_t>::max()) {
     return InvalidArgument("compact range of size 2^64-1 is full");

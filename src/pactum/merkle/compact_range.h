@@ -17,6 +17,12 @@
 
 namespace pactum::merkle {
 
+// Where the subtree over leaves [index << level, (index + 1) << level) comes in the order that
+// appending leaves 0, 1, 2, ... completes subtrees, the leaves themselves included and counting
+// from 0 (a post-order numbering). A store keyed by it appends every subtree at its end. Defined
+// for subtrees within the first 2^62 leaves, which keeps it below 2^63.
+std::uint64_t CompletionOrder(unsigned level, std::uint64_t index);
+
 class CompactRange {
  public:
   // Receives each complete subtree created: it covers leaves [index << level, (index + 1) <<

@@ -213,6 +213,31 @@ CREATE TRIGGER events_to_webhooks AFTER INSERT ON events BEGIN
            substr(NEW.type, 1, length(f.value) - 1) = substr(f.value, 1, length(f.value) - 1)));
 END;
 )sql"},
+      {6, "log subtrees in the order the log completes them", R"sql(
+-- Keyed by (level, idx), each commit inserted its new subtree hashes at the end of every level's
+-- range: one place in the middle of the table per level, where page splits cost the most. Keyed
+-- by the order in which appends complete subtrees (merkle::CompletionOrder: a post-order
+-- numbering, leaves included), every insert lands at the table's end. level and idx stay, for
+-- reading and for `pactum log verify` to name a subtree.
+CREATE TABLE log_subtrees_by_pos (
+  pos   INTEGER PRIMARY KEY,
+  level INTEGER NOT NULL,
+  idx   INTEGER NOT NULL,
+  hash  BLOB NOT NULL
+);
+-- pos = level + the sum over j >= 0 of (m >> j), m being the subtree's last leaf.
+WITH RECURSIVE halves(level, idx, m, sum) AS (
+  SELECT level, idx, ((idx + 1) << level) - 1, 0 FROM log_subtrees
+  UNION ALL
+  SELECT level, idx, m >> 1, sum + m FROM halves WHERE m > 0
+)
+INSERT INTO log_subtrees_by_pos (pos, level, idx, hash)
+  SELECT h.sum + h.level, h.level, h.idx, s.hash
+  FROM halves h JOIN log_subtrees s ON s.level = h.level AND s.idx = h.idx
+  WHERE h.m = 0;
+DROP TABLE log_subtrees;
+ALTER TABLE log_subtrees_by_pos RENAME TO log_subtrees;
+)sql"},
   };
   return kMigrations;
 }

@@ -83,10 +83,14 @@ Status Store::Migrate() {
   PACTUM_TRY(writer_->Exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
       " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
-  PACTUM_ASSIGN_OR_RETURN(
-      auto max, writer_->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-  PACTUM_TRY(max.Step().status());
-  int current = static_cast<int>(max.ColumnInt(0));
+  int current = 0;
+  {
+    // Closed before the migrations run: an open read would keep one that drops a table from it.
+    PACTUM_ASSIGN_OR_RETURN(
+        auto max, writer_->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    PACTUM_TRY(max.Step().status());
+    current = static_cast<int>(max.ColumnInt(0));
+  }
   const auto& all = Migrations();
   int known = all.empty() ? 0 : all.back().version;
   if (current > known)
