@@ -211,27 +211,53 @@ TEST_F(LedgerTest, ProofsAcrossTheInMemoryLevelsVerifyBeforeAndAfterReopen) {
 // A log stored before migration 6, its subtrees keyed by level and index, is carried over: it
 // verifies, its proofs check, and it goes on growing.
 TEST_F(LedgerTest, SubtreesStoredBeforeMigration6AreCarriedOver) {
-  Open();
-  std::vector<LeafEntry> entries;
-  for (int i = 0; i < 2100; ++i)
-    entries.push_back(Entry(i));
-  auto receipts = ledger_->AppendBatch(entries);
-  ASSERT_TRUE(receipts.ok()) << receipts.status().message();
+  // A database at schema version 5, its log written as that version wrote it.
+  fs::create_directories(dir_);
   std::vector<merkle::Hash> hashes;
-  for (const Receipt& r : *receipts)
-    hashes.push_back(r.leaf_hash);
-  ASSERT_TRUE(ledger_->Checkpoint().ok());  // recorded, so Verify checks a signed root too
-  Tamper(
-      "CREATE TABLE before_6 (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, "
-      "PRIMARY KEY (level, idx)) WITHOUT ROWID;"
-      "INSERT INTO before_6 SELECT level, idx, hash FROM log_subtrees ORDER BY random();"
-      "DROP TABLE log_subtrees; ALTER TABLE before_6 RENAME TO log_subtrees;"
-      "DELETE FROM schema_migrations WHERE version >= 6;");
+  {
+    auto db = store::Connection::Open(dir_ / "pactum.db");
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    auto exec = [&](const std::string& sql) {
+      Status s = (*db)->Exec(sql);
+      ASSERT_TRUE(s.ok()) << s.message();
+    };
+    exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at INTEGER NOT NULL)");
+    for (const store::Migration& m : store::Migrations()) {
+      if (m.version > 5) break;
+      exec(m.sql);
+      exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 'm', 0)");
+    }
+    auto leaf = (*db)->Prepare("INSERT INTO log_leaves VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    auto node = (*db)->Prepare("INSERT INTO log_subtrees (level, idx, hash) VALUES (?1, ?2, ?3)");
+    ASSERT_TRUE(leaf.ok() && node.ok());
+    exec("BEGIN");
+    merkle::CompactRange range;
+    for (int i = 0; i < 2100; ++i) {
+      const LeafEntry entry = Entry(i);
+      auto data = LeafData(entry);
+      ASSERT_TRUE(data.ok());
+      hashes.push_back(merkle::HashLeaf(*data));
+      leaf->Reset();
+      leaf->Bind(1, std::int64_t{i}).Bind(2, entry.tenant).Bind(3, entry.type);
+      leaf->Bind(4, UnixMillis(entry.time)).BindBlob(5, *data).BindBlob(6, Bytes(hashes.back()));
+      ASSERT_TRUE(leaf->Run().ok());
+      range.Append(hashes.back(), [&](unsigned level, std::uint64_t index, const merkle::Hash& h) {
+        if (level == 0) return;
+        node->Reset();
+        node->Bind(1, std::int64_t{level}).Bind(2, static_cast<std::int64_t>(index));
+        node->BindBlob(3, Bytes(h));
+        EXPECT_TRUE(node->Run().ok());
+      });
+    }
+    exec("COMMIT");
+  }
   Open();  // migrates
   auto report = ledger_->Verify();
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok()) << report->problem;
-  EXPECT_EQ(report->checkpoints_checked, 1u);
+  EXPECT_EQ(report->size, hashes.size());
   const std::string root = Bytes(merkle::RootOf(hashes));
   for (std::uint64_t index : {0, 1023, 1024, 2047, 2048, 2099}) {
     auto path = ledger_->InclusionPath(index, hashes.size());

@@ -196,8 +196,8 @@ void ExpectEveryEvidenceLeafNamesWhatWasInForce(const std::filesystem::path& db_
   const auto agents =
       rows("SELECT log_index, agent_id, fingerprint FROM agent_versions ORDER BY log_index");
   const auto evidence = rows(
-      "SELECT e.log_index, e.agent_id, l.data FROM evidence e JOIN log_leaves l "
-      "ON l.idx = e.log_index ORDER BY e.log_index");
+      "SELECT e.log_index, s.agent_id, l.data FROM evidence e JOIN evidence_streams s "
+      "ON s.id = e.stream JOIN log_leaves l ON l.idx = e.log_index ORDER BY e.log_index");
   ASSERT_FALSE(evidence.empty());
   for (const auto& [index, agent, data] : evidence) {
     std::string pact_hash, fingerprint;
@@ -267,6 +267,78 @@ TEST_F(LoopTest, ConcurrentSubmissionsApplyInLogOrder) {
   EXPECT_EQ(Explain("triage-a"), live_a);
   EXPECT_EQ(Explain("triage-b"), live_b);
   EXPECT_EQ(Events(), events) << "a restart must not log events again";
+}
+
+// Evidence stored before migration 7, its rows naming tenant, agent and workflow as texts, is
+// carried over: trust replays the same, scorecards count the same, a dispute finds the record
+// it names and a repeated idempotency key is still a repeat.
+TEST_F(LoopTest, EvidenceStoredBeforeMigration7IsCarriedOver) {
+  Register("triage-a", "v1");
+  Register("triage-b", "v1");
+  Publish(TriagePact(1, 0.9));
+  auto ids = Submit("triage-a", 120, 3);
+  Submit("triage-b", 80, 40);
+  std::vector<EvidenceSubmission> keyed;
+  keyed.push_back({Json{{"kind", "production_outcome"},
+                        {"agent", "triage-b"},
+                        {"workflow", "alert_triage"},
+                        {"classification", {{"predicted", "TP"}, {"actual", "TP"}}}},
+                   "alert-7", ""});
+  auto first = service_->SubmitEvidence(caller_, keyed);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const Json a = Explain("triage-a"), b = Explain("triage-b");
+  Service::ScorecardQuery two_weeks;
+  two_weeks.weeks = 2;
+  auto cards = service_->Scorecards(caller_, two_weeks);
+  ASSERT_TRUE(cards.ok()) << cards.status().ToString();
+  service_.reset();
+  {
+    // The layout migrations 3-6 left, and the schema version before 7. (A later migration
+    // must be undone here too.)
+    auto db = store::Connection::Open(dir_ / "pactum.db");
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    Status undone = (*db)->Exec(R"sql(
+      CREATE TABLE evidence_old (
+        log_index INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL,
+        agent_id TEXT NOT NULL, workflow TEXT NOT NULL, kind TEXT NOT NULL,
+        time INTEGER NOT NULL, idempotency_key TEXT, received_at INTEGER NOT NULL);
+      INSERT INTO evidence_old
+        SELECT e.log_index, e.id, e.tenant_id, s.agent_id, s.workflow, e.kind, e.time,
+               e.idempotency_key, e.received_at
+        FROM evidence e JOIN evidence_streams s ON s.id = e.stream ORDER BY random();
+      DROP TABLE evidence;
+      DROP TABLE evidence_streams;
+      ALTER TABLE evidence_old RENAME TO evidence;
+      CREATE UNIQUE INDEX evidence_idempotency ON evidence (tenant_id, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX evidence_by_agent ON evidence (tenant_id, agent_id, workflow, log_index);
+      DELETE FROM schema_migrations WHERE version >= 7;)sql");
+    ASSERT_TRUE(undone.ok()) << undone.ToString();
+  }
+  Open();  // migrates
+  Authenticate();
+  EXPECT_EQ(Explain("triage-a"), a);
+  EXPECT_EQ(Explain("triage-b"), b);
+  auto again = service_->Scorecards(caller_, two_weeks);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, *cards);
+  ExpectEveryEvidenceLeafNamesWhatWasInForce(dir_ / "pactum.db");
+
+  auto repeat = service_->SubmitEvidence(caller_, keyed);
+  ASSERT_TRUE(repeat.ok()) << repeat.status().ToString();
+  EXPECT_TRUE(repeat->front().duplicate);
+  EXPECT_EQ(repeat->front().id, first->front().id);
+  std::vector<EvidenceSubmission> dispute;
+  dispute.push_back({Json{{"kind", "dispute_resolution"},
+                          {"agent", "triage-a"},
+                          {"workflow", "alert_triage"},
+                          {"dispute", {{"evidence_id", ids.front()}, {"upheld", false}}}},
+                     std::nullopt, ""});
+  auto disputed = service_->SubmitEvidence(caller_, dispute);
+  EXPECT_TRUE(disputed.ok()) << disputed.status().ToString();
+  // A record of another agent is not found under this one.
+  dispute.front().item["agent"] = "triage-b";
+  EXPECT_EQ(service_->SubmitEvidence(caller_, dispute).status().code(), Code::kNotFound);
 }
 
 TEST_F(LoopTest, EventsLostToACrashAreLoggedAtTheNextStart) {

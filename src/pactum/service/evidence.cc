@@ -115,6 +115,7 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   std::vector<Accepted> accepted(items.size());
   std::map<std::string, std::size_t> first_with_key;
   std::vector<std::pair<std::size_t, std::string>> disputes;  // item, disputed evidence id
+  std::map<std::pair<std::string_view, std::string_view>, std::int64_t> streams;  // of this call
   for (std::size_t i = 0; i < items.size(); ++i) {
     EvidenceSubmission& in = items[i];
     Accepted& a = accepted[i];
@@ -142,6 +143,12 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
         continue;
       }
     }
+    auto [stream, fresh] = streams.try_emplace({a.evidence.agent, a.evidence.workflow}, 0);
+    if (fresh) {
+      PACTUM_ASSIGN_OR_RETURN(
+          stream->second, EvidenceStream(caller.tenant_id, a.evidence.agent, a.evidence.workflow));
+    }
+    a.row.stream = stream->second;
     a.evidence.id = NewUuidV7(*clock_);
     PACTUM_TRY(Record(caller, received, in.where, a));
   }
@@ -272,6 +279,24 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   }
   if (events_logged.valid()) PACTUM_TRY(events_logged.get());
   return out;
+}
+
+Result<std::int64_t> Service::EvidenceStream(const std::string& tenant_id,
+                                             const std::string& agent_id,
+                                             const std::string& workflow) {
+  auto key = std::make_tuple(tenant_id, agent_id, workflow);
+  {
+    std::lock_guard lock(streams_mu_);
+    if (auto it = streams_.find(key); it != streams_.end()) return it->second;
+  }
+  std::int64_t stream = 0;
+  PACTUM_TRY(store_->Write([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(stream, store::EvidenceStream(db, tenant_id, agent_id, workflow));
+    return Status::Ok();
+  }));
+  std::lock_guard lock(streams_mu_);
+  streams_.emplace(std::move(key), stream);
+  return stream;
 }
 
 Result<Json> Service::ExplainTrust(const Principal& caller, std::string_view agent_id,

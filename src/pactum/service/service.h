@@ -15,6 +15,7 @@
 #include <set>
 #include <shared_mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "pactum/base/clock.h"
@@ -329,9 +330,10 @@ class Service {
   std::unique_ptr<ledger::Ledger> ledger_;  // after store_: destroyed before it
   TrustBook book_;
   // Serialises the loop's writes (agents, pacts, evidence), so the order trust sees them in
-  // is the log's order, the order a restart replays. Evidence holds it to validate and queue
-  // its leaves, lets go while they commit, and takes it again to apply them, in the order they
-  // were queued (its ticket): submissions overlap each other's commits. Every other writer
+  // is the log's order, the order a restart replays. Evidence holds it to check its items
+  // against the book and the store and queue their leaves (built before), lets go while they
+  // commit, and takes it again to apply them, in the order they were queued (its ticket):
+  // submissions overlap each other's commits. Every other writer
   // takes it through LockLoop, which waits until no queued evidence is left to apply, since
   // what it changes (agents, pacts) is what evidence is validated against.
   std::mutex loop_mu_;
@@ -342,6 +344,12 @@ class Service {
   // repeats one waits until it is, so that it finds the stored record.
   std::set<std::pair<std::string, std::string>> keys_in_flight_;
   std::unique_lock<std::mutex> LockLoop();
+  // The number of the evidence stream of (tenant id, agent, workflow): created in the store the
+  // first time, committed before any row names it, and remembered (numbers never change).
+  Result<std::int64_t> EvidenceStream(const std::string& tenant_id, const std::string& agent_id,
+                                      const std::string& workflow);
+  std::mutex streams_mu_;
+  std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> streams_;
   std::mutex boundaries_mu_;
   std::map<std::string, std::shared_ptr<const control::Boundary>> boundaries_;  // by pact hash
   control::FastSampler sampler_;

@@ -238,6 +238,42 @@ INSERT INTO log_subtrees_by_pos (pos, level, idx, hash)
 DROP TABLE log_subtrees;
 ALTER TABLE log_subtrees_by_pos RENAME TO log_subtrees;
 )sql"},
+      {7, "evidence rows name their stream by number", R"sql(
+-- An evidence row names its (tenant, agent, workflow) by the number of its stream rather than
+-- by three texts that its index repeated: the row and its indexes were half the work of each
+-- item on the log's sequencer. tenant_id stays in the row for the tenant-scoped id and
+-- idempotency lookups. The stream is not declared a foreign key: the writer looks it up (or
+-- creates it) before the row, and enforcing it would cost a look-up per row.
+CREATE TABLE evidence_streams (
+  id        INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  agent_id  TEXT NOT NULL,
+  workflow  TEXT NOT NULL,
+  UNIQUE (tenant_id, agent_id, workflow)
+);
+INSERT INTO evidence_streams (tenant_id, agent_id, workflow)
+  SELECT tenant_id, agent_id, workflow FROM evidence
+  GROUP BY tenant_id, agent_id, workflow ORDER BY MIN(log_index);
+CREATE TABLE evidence_new (
+  log_index       INTEGER PRIMARY KEY,
+  stream          INTEGER NOT NULL,
+  id              TEXT NOT NULL UNIQUE,
+  tenant_id       TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  time            INTEGER NOT NULL,
+  idempotency_key TEXT,
+  received_at     INTEGER NOT NULL
+);
+INSERT INTO evidence_new
+  SELECT e.log_index, s.id, e.id, e.tenant_id, e.kind, e.time, e.idempotency_key, e.received_at
+  FROM evidence e JOIN evidence_streams s
+    ON s.tenant_id = e.tenant_id AND s.agent_id = e.agent_id AND s.workflow = e.workflow;
+DROP TABLE evidence;
+ALTER TABLE evidence_new RENAME TO evidence;
+CREATE UNIQUE INDEX evidence_idempotency ON evidence (tenant_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE INDEX evidence_by_stream ON evidence (stream, log_index);
+)sql"},
   };
   return kMigrations;
 }

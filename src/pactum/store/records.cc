@@ -32,9 +32,9 @@ PactRow ReadPact(const Statement& st) {
 }
 
 constexpr const char* kEvidenceColumns =
-    "SELECT e.log_index, e.id, e.tenant_id, e.agent_id, e.workflow, e.kind, e.time, "
-    "e.idempotency_key, l.data, e.received_at FROM evidence e "
-    "JOIN log_leaves l ON l.idx = e.log_index";
+    "SELECT e.log_index, e.id, e.tenant_id, s.agent_id, s.workflow, e.kind, e.time, "
+    "e.idempotency_key, l.data, e.received_at, e.stream FROM evidence e "
+    "JOIN evidence_streams s ON s.id = e.stream JOIN log_leaves l ON l.idx = e.log_index";
 
 EvidenceRow ReadEvidence(const Statement& st) {
   EvidenceRow row;
@@ -48,6 +48,7 @@ EvidenceRow ReadEvidence(const Statement& st) {
   if (!st.ColumnIsNull(7)) row.idempotency_key = st.ColumnText(7);
   row.leaf_data = st.ColumnBlob(8);
   row.received_at = st.ColumnInt(9);
+  row.stream = st.ColumnInt(10);
   return row;
 }
 
@@ -136,28 +137,43 @@ Result<std::vector<PactRow>> ListPacts(Connection& db, std::optional<std::string
   return AllRows(st, ReadPact);
 }
 
-Status InsertEvidence(Connection& db, const EvidenceRow& row) {
+Result<std::int64_t> EvidenceStream(Connection& db, std::string_view tenant_id,
+                                    std::string_view agent_id, std::string_view workflow) {
   PACTUM_ASSIGN_OR_RETURN(
-      auto st,
-      db.Prepare("INSERT INTO evidence (log_index, id, tenant_id, agent_id, workflow, kind, time, "
-                 "idempotency_key, received_at) VALUES (?1, ?2, ?3, ?4, "
-                 "?5, ?6, ?7, ?8, ?9)"));
+      auto insert,
+      db.Prepare("INSERT INTO evidence_streams (tenant_id, agent_id, workflow) VALUES (?1, ?2, ?3) "
+                 "ON CONFLICT (tenant_id, agent_id, workflow) DO NOTHING"));
+  insert.Bind(1, tenant_id).Bind(2, agent_id).Bind(3, workflow);
+  PACTUM_TRY(insert.Run());
+  PACTUM_ASSIGN_OR_RETURN(auto select,
+                          db.Prepare("SELECT id FROM evidence_streams WHERE tenant_id = ?1 AND "
+                                     "agent_id = ?2 AND workflow = ?3"));
+  select.Bind(1, tenant_id).Bind(2, agent_id).Bind(3, workflow);
+  PACTUM_ASSIGN_OR_RETURN(bool found, select.Step());
+  if (!found) return Internal("evidence stream missing after its insert");
+  return select.ColumnInt(0);
+}
+
+Status InsertEvidence(Connection& db, const EvidenceRow& row) {
+  if (row.stream <= 0) return Internal("evidence row " + row.id + " has no stream");
+  PACTUM_ASSIGN_OR_RETURN(
+      auto st, db.Prepare("INSERT INTO evidence (log_index, stream, id, tenant_id, kind, time, "
+                          "idempotency_key, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   // Borrowed: the row outlives the statement, which runs once per evidence item on the log's
   // sequencer.
   constexpr auto kBorrowed = Statement::Bytes::kBorrowed;
   st.Bind(1, ToSql(row.log_index))
-      .Bind(2, row.id, kBorrowed)
-      .Bind(3, row.tenant_id, kBorrowed)
-      .Bind(4, row.agent_id, kBorrowed)
-      .Bind(5, row.workflow, kBorrowed)
-      .Bind(6, row.kind, kBorrowed)
-      .Bind(7, row.time);
+      .Bind(2, row.stream)
+      .Bind(3, row.id, kBorrowed)
+      .Bind(4, row.tenant_id, kBorrowed)
+      .Bind(5, row.kind, kBorrowed)
+      .Bind(6, row.time);
   if (row.idempotency_key) {
-    st.Bind(8, *row.idempotency_key, kBorrowed);
+    st.Bind(7, *row.idempotency_key, kBorrowed);
   } else {
-    st.BindNull(8);
+    st.BindNull(7);
   }
-  st.Bind(9, row.received_at);
+  st.Bind(8, row.received_at);
   return st.Run();
 }
 
@@ -189,7 +205,7 @@ Status ForEachEvidence(Connection& db, std::string_view tenant_id, const Evidenc
                        const std::function<Status(const EvidenceRow&)>& fn) {
   Query query(kEvidenceColumns);
   query.Add(" WHERE e.tenant_id = ?", std::string(tenant_id));
-  query.AddIf(" AND e.agent_id = ?", scan.agent_id).AddIf(" AND e.workflow = ?", scan.workflow);
+  query.AddIf(" AND s.agent_id = ?", scan.agent_id).AddIf(" AND s.workflow = ?", scan.workflow);
   query.AddIf(" AND e.time >= ?", scan.from).AddIf(" AND e.time < ?", scan.to);
   query.AddList(" AND e.kind IN ", scan.kinds).AddList(" AND e.kind NOT IN ", scan.except_kinds);
   PACTUM_ASSIGN_OR_RETURN(auto st, query.Add(" ORDER BY e.log_index").Prepare(db));
@@ -205,8 +221,9 @@ Result<std::vector<EvidenceKindSummary>> SummarizeEvidenceByKind(Connection& db,
                                                                  std::string_view agent_id,
                                                                  std::string_view workflow) {
   PACTUM_ASSIGN_OR_RETURN(
-      auto st, db.Prepare("SELECT kind, MAX(time), COUNT(*) FROM evidence WHERE tenant_id = ?1 "
-                          "AND agent_id = ?2 AND workflow = ?3 GROUP BY kind ORDER BY kind"));
+      auto st, db.Prepare("SELECT e.kind, MAX(e.time), COUNT(*) FROM evidence e JOIN "
+                          "evidence_streams s ON s.id = e.stream WHERE s.tenant_id = ?1 AND "
+                          "s.agent_id = ?2 AND s.workflow = ?3 GROUP BY e.kind ORDER BY e.kind"));
   st.Bind(1, tenant_id).Bind(2, agent_id).Bind(3, workflow);
   return AllRows(
       st, +[](const Statement& s) {

@@ -56,6 +56,9 @@ Result<std::vector<PactRow>> ListPacts(Connection& db, std::optional<std::string
 struct EvidenceRow {
   std::uint64_t log_index = 0;
   std::string id, tenant_id, agent_id, workflow, kind;
+  // The number of its (tenant, agent, workflow), as EvidenceStream gives it: what the row stores
+  // in place of the three.
+  std::int64_t stream = 0;
   std::int64_t time = 0;  // Unix milliseconds
   std::optional<std::string> idempotency_key;
   std::int64_t received_at = 0;
@@ -63,6 +66,11 @@ struct EvidenceRow {
   std::string leaf_data;
 };
 
+// The number of the evidence stream of (tenant, agent, workflow), created when it has none. Run
+// in a write transaction; a number once committed never changes.
+Result<std::int64_t> EvidenceStream(Connection& db, std::string_view tenant_id,
+                                    std::string_view agent_id, std::string_view workflow);
+// Inserts the row under its stream (row.stream); its agent and workflow are the stream's.
 Status InsertEvidence(Connection& db, const EvidenceRow& row);
 Result<std::optional<EvidenceRow>> FindEvidenceByIdempotencyKey(Connection& db,
                                                                 std::string_view tenant_id,
