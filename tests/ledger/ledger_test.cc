@@ -372,6 +372,13 @@ INSTANTIATE_TEST_SUITE_P(
                    16, "level 3, index 2"},
         TamperCase{"MissingSubtree", "DELETE FROM log_subtrees WHERE level = 1 AND idx = 5", 10,
                    "level 1, index 5"},
+        // A subtree moved to another's place, and one that no leaves complete (its level out
+        // of any tree's range, so that naming its first leaf must not shift past 64 bits).
+        TamperCase{"SwappedSubtree",
+                   "UPDATE log_subtrees SET level = 2, idx = 3 WHERE level = 2 AND idx = 4", 16,
+                   "level 2, index 4"},
+        TamperCase{"ExtraSubtree", "INSERT INTO log_subtrees VALUES (1000000, 70, 1, zeroblob(32))",
+                   40, "level 70, index 1"},
         TamperCase{"DeletedLeaf", "DELETE FROM log_leaves WHERE idx = 30", 30,
                    "leaf 30 is missing"},
         TamperCase{"TenantColumn", "UPDATE log_leaves SET tenant = 'other' WHERE idx = 4", 4,

@@ -778,7 +778,7 @@ Result<VerifyReport> Ledger::Verify() {
     if (extra) {
       const auto level = static_cast<unsigned>(nodes.ColumnInt(0));
       const auto index = static_cast<std::uint64_t>(nodes.ColumnInt(1));
-      fail(std::min(index << level, range.size()),
+      fail(level < 64 ? std::min(index << level, range.size()) : range.size(),
            "a subtree hash is stored at level " + std::to_string(level) + ", index " +
                std::to_string(index) + " that no stored leaves complete");
     }

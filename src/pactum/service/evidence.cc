@@ -107,9 +107,10 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   const double now = Seconds(clock_->Now());
 
   // Everything that needs nothing the loop holds is done first, outside its lock, so that
-  // concurrent submissions do it at once rather than in turn: the lock is what bounds
-  // ingestion (docs/PERFORMANCE.md). Each item is read and checked on its own, looked up in the
-  // book, and its record and leaf built.
+  // concurrent submissions do it at once rather than in turn (with the leaves built under it,
+  // the lock was held ~10 µs an item, a bound of its own near 100,000 items/s;
+  // docs/PERFORMANCE.md). Each item is read and checked on its own, looked up in the book, given
+  // its stream, and its record and leaf built.
   const std::uint64_t book_version = book_.RecordingVersion();
   const TimePoint received = clock_->Now();
   std::vector<Accepted> accepted(items.size());
