@@ -116,7 +116,13 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   std::vector<Accepted> accepted(items.size());
   std::map<std::string, std::size_t> first_with_key;
   std::vector<std::pair<std::size_t, std::string>> disputes;  // item, disputed evidence id
-  std::map<std::pair<std::string_view, std::string_view>, std::int64_t> streams;  // of this call
+  // What each (agent, workflow) of this call is recorded under, and its stream: looked up once.
+  struct Covered {
+    std::string fingerprint;
+    std::shared_ptr<const PublishedPact> pact;
+    std::int64_t stream = 0;
+  };
+  std::map<std::pair<std::string_view, std::string_view>, Covered> covered;
   for (std::size_t i = 0; i < items.size(); ++i) {
     EvidenceSubmission& in = items[i];
     Accepted& a = accepted[i];
@@ -134,7 +140,15 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     auto evidence = trust::EvidenceFromJson(in.item, now);
     if (!evidence.ok()) return At(in.where, evidence.status());
     a.evidence = std::move(*evidence);
-    PACTUM_TRY(Cover(book_, caller.tenant_id, in.where, a));
+    auto [c, first] = covered.try_emplace({a.evidence.agent, a.evidence.workflow});
+    if (first) {
+      PACTUM_TRY(Cover(book_, caller.tenant_id, in.where, a));
+      c->second.fingerprint = a.fingerprint;
+      c->second.pact = a.pact;
+    } else {
+      a.fingerprint = c->second.fingerprint;
+      a.pact = c->second.pact;
+    }
     if (a.evidence.kind == trust::EvidenceKind::kDisputeResolution)
       disputes.emplace_back(i, a.evidence.disputed_evidence_id);
     if (a.key) {
@@ -144,12 +158,11 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
         continue;
       }
     }
-    auto [stream, fresh] = streams.try_emplace({a.evidence.agent, a.evidence.workflow}, 0);
-    if (fresh) {
-      PACTUM_ASSIGN_OR_RETURN(
-          stream->second, EvidenceStream(caller.tenant_id, a.evidence.agent, a.evidence.workflow));
+    if (c->second.stream == 0) {
+      PACTUM_ASSIGN_OR_RETURN(c->second.stream, EvidenceStream(caller.tenant_id, a.evidence.agent,
+                                                               a.evidence.workflow));
     }
-    a.row.stream = stream->second;
+    a.row.stream = c->second.stream;
     a.evidence.id = NewUuidV7(*clock_);
     PACTUM_TRY(Record(caller, received, in.where, a));
   }
