@@ -1,6 +1,9 @@
 #include "pactum/store/store.h"
 
+#include <chrono>
 #include <system_error>
+
+#include <spdlog/spdlog.h>
 
 #include "pactum/base/clock.h"
 
@@ -97,8 +100,13 @@ Status Store::Migrate() {
     return FailedPrecondition("database schema version " + std::to_string(current) +
                               " is newer than this pactum knows (" + std::to_string(known) +
                               "); upgrade pactum");
+  // Upgrading a database that holds data can take a while (some migrations rewrite a table),
+  // and nothing is served meanwhile: say what is being done. A new database is not worth a line.
+  const bool upgrade = current > 0;
   for (const Migration& m : all) {
     if (m.version <= current) continue;
+    const auto started = std::chrono::steady_clock::now();
+    if (upgrade) spdlog::info("store: applying migration {} ({})", m.version, m.name);
     PACTUM_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*writer_));
     Status s = writer_->Exec(m.sql);
     if (!s.ok())
@@ -110,6 +118,11 @@ Status Store::Migrate() {
     ins.Bind(1, std::int64_t{m.version}).Bind(2, m.name).Bind(3, UnixMillis(SystemClock().Now()));
     PACTUM_TRY(ins.Run());
     PACTUM_TRY(tx.Commit());
+    if (upgrade) {
+      spdlog::info(
+          "store: migration {} applied in {:.1f} s", m.version,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
   }
   schema_version_ = std::max(current, known);
   return Status::Ok();
