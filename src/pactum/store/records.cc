@@ -52,6 +52,19 @@ EvidenceRow ReadEvidence(const Statement& st) {
   return row;
 }
 
+// The number of the stream of (tenant, agent, workflow), if it has one.
+Result<std::optional<std::int64_t>> FindEvidenceStream(Connection& db, std::string_view tenant_id,
+                                                       std::string_view agent_id,
+                                                       std::string_view workflow) {
+  PACTUM_ASSIGN_OR_RETURN(auto select,
+                          db.Prepare("SELECT id FROM evidence_streams WHERE tenant_id = ?1 AND "
+                                     "agent_id = ?2 AND workflow = ?3"));
+  select.Bind(1, tenant_id).Bind(2, agent_id).Bind(3, workflow);
+  PACTUM_ASSIGN_OR_RETURN(bool found, select.Step());
+  if (!found) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(select.ColumnInt(0));
+}
+
 }  // namespace
 
 Status UpsertAgent(Connection& db, const AgentRow& row, std::uint64_t log_index) {
@@ -145,13 +158,9 @@ Result<std::int64_t> EvidenceStream(Connection& db, std::string_view tenant_id,
                  "ON CONFLICT (tenant_id, agent_id, workflow) DO NOTHING"));
   insert.Bind(1, tenant_id).Bind(2, agent_id).Bind(3, workflow);
   PACTUM_TRY(insert.Run());
-  PACTUM_ASSIGN_OR_RETURN(auto select,
-                          db.Prepare("SELECT id FROM evidence_streams WHERE tenant_id = ?1 AND "
-                                     "agent_id = ?2 AND workflow = ?3"));
-  select.Bind(1, tenant_id).Bind(2, agent_id).Bind(3, workflow);
-  PACTUM_ASSIGN_OR_RETURN(bool found, select.Step());
-  if (!found) return Internal("evidence stream missing after its insert");
-  return select.ColumnInt(0);
+  PACTUM_ASSIGN_OR_RETURN(auto stream, FindEvidenceStream(db, tenant_id, agent_id, workflow));
+  if (!stream) return Internal("evidence stream missing after its insert");
+  return *stream;
 }
 
 Status InsertEvidence(Connection& db, const EvidenceRow& row) {
@@ -207,12 +216,9 @@ Status ForEachEvidence(Connection& db, std::string_view tenant_id, const Evidenc
   if (scan.agent_id && scan.workflow) {
     // One stream: read in log order straight off its index, with no sort.
     PACTUM_ASSIGN_OR_RETURN(auto stream,
-                            db.Prepare("SELECT id FROM evidence_streams WHERE tenant_id = ?1 AND "
-                                       "agent_id = ?2 AND workflow = ?3"));
-    stream.Bind(1, tenant_id).Bind(2, *scan.agent_id).Bind(3, *scan.workflow);
-    PACTUM_ASSIGN_OR_RETURN(bool found, stream.Step());
-    if (!found) return Status::Ok();  // no evidence was ever recorded for it
-    query.Add(" WHERE e.stream = ?", stream.ColumnInt(0));
+                            FindEvidenceStream(db, tenant_id, *scan.agent_id, *scan.workflow));
+    if (!stream) return Status::Ok();  // no evidence was ever recorded for it
+    query.Add(" WHERE e.stream = ?", *stream);
   } else {
     // The tenant's streams the scan admits, each read off its index, then put in log order.
     query.Add(" WHERE e.stream IN (SELECT id FROM evidence_streams WHERE tenant_id = ?",
