@@ -57,7 +57,7 @@ struct EvidenceRow {
   std::uint64_t log_index = 0;
   std::string id, tenant_id, agent_id, workflow, kind;
   // The number of its (tenant, agent, workflow), as EvidenceStream gives it: what the row stores
-  // in place of the three.
+  // in place of the agent and workflow (it keeps the tenant, for tenant-scoped look-ups).
   std::int64_t stream = 0;
   std::int64_t time = 0;  // Unix milliseconds
   std::optional<std::string> idempotency_key;
