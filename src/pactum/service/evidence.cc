@@ -38,9 +38,9 @@ struct Accepted {
   // under it.
   std::shared_ptr<const PublishedPact> pact;
   std::string fingerprint;
-  // Its record and leaf, built before the lock; not for a repeat of an earlier item.
-  store::EvidenceRow row;
-  ledger::PreparedLeaf leaf;
+  // Its log leaf, prepared, with the evidence row it writes when committed: built before the
+  // lock, and not for a repeat of an earlier item.
+  ledger::LeafEntry leaf;
   // A repeat of an earlier item of this request, or of a stored record.
   std::optional<std::size_t> same_as_item;
   std::optional<store::EvidenceRow> same_as_stored;
@@ -62,11 +62,11 @@ Status Cover(const TrustBook& book, const std::string& tenant_id, const std::str
   return Status::Ok();
 }
 
-// The item's evidence row and its log leaf, whose body is the evidence with the fingerprint and
-// pact it is recorded under. The leaf is written as canonical JSON directly (building the
-// document and canonicalising it cost more than the rest of the item's ingestion), and hashed
-// here rather than on the log's sequencer, which every commit waits on.
-Status Record(const Principal& caller, TimePoint received, const std::string& where, Accepted& a) {
+// The item's log leaf, prepared: the evidence with the fingerprint and pact it is recorded
+// under, written as canonical JSON directly (building the document and canonicalising it cost
+// more than the rest of the item's ingestion), and hashed here rather than on the log's
+// sequencer, which every commit waits on.
+Status WriteLeaf(const std::string& where, Accepted& a) {
   CanonicalWriter body;
   body.BeginObject().Name("evidence");
   trust::WriteCanonical(a.evidence, body);
@@ -75,20 +75,35 @@ Status Record(const Principal& caller, TimePoint received, const std::string& wh
   body.Name("version").Int(a.pact->pact.version).EndObject().EndObject();
   Result<std::string> canonical = std::move(body).Finish();
   if (!canonical.ok()) return At(where, canonical.status());
-  ledger::LeafEntry leaf("evidence", caller.tenant_name, received);
-  leaf.canonical_body = std::move(*canonical);
-  auto prepared = ledger::PrepareLeaf(leaf);
+  a.leaf.prepared.reset();
+  a.leaf.canonical_body = std::move(*canonical);
+  auto prepared = ledger::PrepareLeaf(a.leaf);
+  a.leaf.canonical_body.clear();
   if (!prepared.ok()) return At(where, prepared.status());
-  a.leaf = std::move(*prepared);
-  a.row.id = a.evidence.id;
-  a.row.tenant_id = caller.tenant_id;
-  a.row.agent_id = a.evidence.agent;
-  a.row.workflow = a.evidence.workflow;
-  a.row.kind = std::string(trust::NameOf(a.evidence.kind));
-  a.row.time = static_cast<std::int64_t>(a.evidence.time * 1000.0);
-  a.row.idempotency_key = a.key;
-  a.row.received_at = UnixMillis(received);
+  a.leaf.prepared = std::move(*prepared);
   return Status::Ok();
+}
+
+// The evidence row the leaf writes in the transaction that commits it, under the item's stream,
+// with what the caller records alongside (`extra`, may be null).
+void AttachRow(const Principal& caller, std::int64_t stream, ledger::LeafEntry::WithLeaf extra,
+               Accepted& a) {
+  store::EvidenceRow row;
+  row.id = a.evidence.id;
+  row.tenant_id = caller.tenant_id;
+  row.agent_id = a.evidence.agent;
+  row.workflow = a.evidence.workflow;
+  row.stream = stream;
+  row.kind = std::string(trust::NameOf(a.evidence.kind));
+  row.time = static_cast<std::int64_t>(a.evidence.time * 1000.0);
+  row.idempotency_key = a.key;
+  row.received_at = UnixMillis(a.leaf.time);
+  a.leaf.with_leaf = [row = std::move(row), extra = std::move(extra)](
+                         store::Connection& db, std::uint64_t index) mutable -> Status {
+    row.log_index = index;
+    PACTUM_TRY(store::InsertEvidence(db, row));
+    return extra ? extra(db, index) : Status::Ok();
+  };
 }
 
 }  // namespace
@@ -110,7 +125,7 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   // concurrent submissions do it at once rather than in turn (with the leaves built under it,
   // the lock was held ~10 µs an item, a bound of its own near 100,000 items/s;
   // docs/PERFORMANCE.md). Each item is read and checked on its own, looked up in the book, given
-  // its stream, and its record and leaf built.
+  // its stream, and its leaf and record built.
   const std::uint64_t book_version = book_.RecordingVersion();
   const TimePoint received = clock_->Now();
   std::vector<Accepted> accepted(items.size());
@@ -162,9 +177,10 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
       PACTUM_ASSIGN_OR_RETURN(c->second.stream, EvidenceStream(caller.tenant_id, a.evidence.agent,
                                                                a.evidence.workflow));
     }
-    a.row.stream = c->second.stream;
     a.evidence.id = NewUuidV7(*clock_);
-    PACTUM_TRY(Record(caller, received, in.where, a));
+    a.leaf = ledger::LeafEntry("evidence", caller.tenant_name, received);
+    PACTUM_TRY(WriteLeaf(in.where, a));
+    AttachRow(caller, c->second.stream, i < also.size() ? std::move(also[i]) : nullptr, a);
   }
 
   std::unique_lock loop(loop_mu_);
@@ -186,7 +202,7 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
       const auto pact = std::move(a.pact);
       PACTUM_TRY(Cover(book_, caller.tenant_id, items[i].where, a));
       if (!a.same_as_item && (a.fingerprint != fingerprint || a.pact != pact))
-        PACTUM_TRY(Record(caller, received, items[i].where, a));
+        PACTUM_TRY(WriteLeaf(items[i].where, a));
     }
   }
 
@@ -215,16 +231,7 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   for (std::size_t i = 0; i < accepted.size(); ++i) {
     Accepted& a = accepted[i];
     if (a.same_as_item || a.same_as_stored) continue;
-    ledger::LeafEntry leaf("evidence", caller.tenant_name, received);
-    leaf.prepared = std::move(a.leaf);
-    ledger::LeafEntry::WithLeaf extra = i < also.size() ? std::move(also[i]) : nullptr;
-    leaf.with_leaf = [row = std::move(a.row), extra = std::move(extra)](
-                         store::Connection& db, std::uint64_t index) mutable -> Status {
-      row.log_index = index;
-      PACTUM_TRY(store::InsertEvidence(db, row));
-      return extra ? extra(db, index) : Status::Ok();
-    };
-    leaves.push_back(std::move(leaf));
+    leaves.push_back(std::move(a.leaf));
     leaf_item.push_back(i);
   }
   std::vector<EvidenceReceipt> out(accepted.size());
