@@ -119,7 +119,10 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   if (items.empty()) return InvalidArgument("no evidence items");
   if (items.size() > kMaxItems)
     return ResourceExhausted("at most " + std::to_string(kMaxItems) + " evidence items a request");
-  const double now = Seconds(clock_->Now());
+  // One reading of the clock: the default time of an item without one, and the receipt time of
+  // every leaf.
+  const TimePoint received = clock_->Now();
+  const double now = Seconds(received);
 
   // Everything that needs nothing the loop holds is done first, outside its lock, so that
   // concurrent submissions do it at once rather than in turn (with the leaves built under it,
@@ -127,7 +130,6 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   // docs/PERFORMANCE.md). Each item is read and checked on its own, looked up in the book, given
   // its stream, and its leaf and record built.
   const std::uint64_t book_version = book_.RecordingVersion();
-  const TimePoint received = clock_->Now();
   std::vector<Accepted> accepted(items.size());
   std::map<std::string, std::size_t> first_with_key;
   std::vector<std::pair<std::size_t, std::string>> disputes;  // item, disputed evidence id
