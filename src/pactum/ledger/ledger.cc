@@ -180,6 +180,7 @@ struct Ledger::PendingBatch {
   std::vector<PendingAppend> appends;
   Status status;
   OnDurable on_durable;
+  WithLeaves with_leaves;
 
   Status Prepare() {
     appends.resize(entries->size());
@@ -279,20 +280,23 @@ Result<std::vector<Receipt>> Ledger::AppendBatch(const std::vector<LeafEntry>& e
   return future.get();
 }
 
-void Ledger::Enqueue(std::vector<LeafEntry> entries, OnDurable on_durable) {
+void Ledger::Enqueue(std::vector<LeafEntry> entries, OnDurable on_durable, WithLeaves with_leaves) {
   auto batch = std::make_unique<PendingBatch>();
   batch->owned = std::move(entries);
   batch->entries = &batch->owned;
   batch->on_durable = std::move(on_durable);
+  batch->with_leaves = std::move(with_leaves);
   Queue(std::move(batch));
 }
 
-std::future<Result<std::vector<Receipt>>> Ledger::Enqueue(std::vector<LeafEntry> entries) {
+std::future<Result<std::vector<Receipt>>> Ledger::Enqueue(std::vector<LeafEntry> entries,
+                                                          WithLeaves with_leaves) {
   auto answer = std::make_shared<std::promise<Result<std::vector<Receipt>>>>();
   auto future = answer->get_future();
-  Enqueue(std::move(entries), [answer](Result<std::vector<Receipt>> receipts) {
-    answer->set_value(std::move(receipts));
-  });
+  Enqueue(
+      std::move(entries),
+      [answer](Result<std::vector<Receipt>> receipts) { answer->set_value(std::move(receipts)); },
+      std::move(with_leaves));
   return future;
 }
 
@@ -329,6 +333,7 @@ void Ledger::Queue(std::unique_ptr<PendingBatch> batch) {
 
 void Ledger::RunSequencer() {
   std::vector<std::unique_ptr<PendingBatch>> taken;
+  std::vector<PendingBatch*> prepared;
   std::vector<PendingAppend*> appends;
   for (;;) {
     {
@@ -350,12 +355,13 @@ void Ledger::RunSequencer() {
     for (auto& b : taken) {
       b->status = b->Prepare();
       if (!b->status.ok()) continue;  // answered with its error; the others commit
+      prepared.push_back(b.get());
       for (PendingAppend& p : b->appends)
         appends.push_back(&p);
     }
     if (!appends.empty()) {
       const auto start = std::chrono::steady_clock::now();
-      Status status = CommitBatch(appends);
+      Status status = CommitBatch(prepared, appends);
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       for (auto& b : taken) {
@@ -394,6 +400,7 @@ void Ledger::RunSequencer() {
     }
     if (wake) answers_ready_.notify_one();
     taken.clear();
+    prepared.clear();
     appends.clear();
   }
   {
@@ -421,58 +428,62 @@ void Ledger::RunAnswerer() {
   }
 }
 
-Status Ledger::CommitBatch(std::vector<PendingAppend*>& batch) {
+Status Ledger::CommitBatch(const std::vector<PendingBatch*>& batches,
+                           std::vector<PendingAppend*>& appends) {
   struct Node {
     unsigned level;
     std::uint64_t index;
     Hash hash;
   };
-  std::vector<Node> upper_nodes;
+  // The tree is grown first, in memory: then the leaves and the subtrees they complete are
+  // inserted many rows to a statement, and the records the leaves attest after them.
   merkle::CompactRange range;
   {
     std::lock_guard lock(mu_);
     range = range_;
   }
+  std::vector<Node> nodes;  // level >= 1: leaf hashes live in log_leaves
+  for (PendingAppend* p : appends) {
+    p->index = range.size();
+    range.Append(p->leaf().leaf_hash, [&](unsigned level, std::uint64_t index, const Hash& hash) {
+      if (level > 0) nodes.push_back({level, index, hash});
+    });
+  }
   PACTUM_TRY(store_.Write([&](store::Connection& db) -> Status {
-    PACTUM_ASSIGN_OR_RETURN(auto insert_leaf,
-                            db.Prepare("INSERT INTO log_leaves (idx, tenant, type, time, data, "
-                                       "leaf_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-    PACTUM_ASSIGN_OR_RETURN(
-        auto insert_node,
-        db.Prepare("INSERT INTO log_subtrees (pos, level, idx, hash) VALUES (?1, ?2, ?3, ?4)"));
-    Status node_status;
-    auto store_node = [&](unsigned level, std::uint64_t index, const Hash& hash) {
-      if (level == 0 || !node_status.ok()) return;  // leaf hashes live in log_leaves
-      if (level >= UpperLevels::kFirstLevel) upper_nodes.push_back({level, index, hash});
-      insert_node.Reset();
-      insert_node.Bind(1, ToSql(merkle::CompletionOrder(level, index)))
-          .Bind(2, std::int64_t{level})
-          .Bind(3, ToSql(index))
-          .BindBlob(4, AsBytes(hash));
-      node_status = insert_node.Run();
-    };
-    // Borrowed: the batch's entries outlive the statement, which is reset before each leaf.
+    // Borrowed: the batches' entries and the nodes outlive the statements.
     constexpr auto kBorrowed = store::Statement::Bytes::kBorrowed;
-    for (PendingAppend* p : batch) {
-      p->index = range.size();
-      insert_leaf.Reset();
-      insert_leaf.Bind(1, ToSql(p->index))
-          .Bind(2, p->entry->tenant, kBorrowed)
-          .Bind(3, p->entry->type, kBorrowed)
-          .Bind(4, UnixMillis(p->entry->time))
-          .BindBlob(5, p->leaf().data, kBorrowed)
-          .BindBlob(6, AsBytes(p->leaf().leaf_hash), kBorrowed);
-      PACTUM_TRY(insert_leaf.Run());
+    PACTUM_TRY(store::InsertRows(
+        db, "INSERT INTO log_leaves (idx, tenant, type, time, data, leaf_hash) VALUES", 6,
+        appends.size(), [&](store::Statement& st, int c, std::size_t i) {
+          const PendingAppend& p = *appends[i];
+          st.Bind(c, ToSql(p.index))
+              .Bind(c + 1, p.entry->tenant, kBorrowed)
+              .Bind(c + 2, p.entry->type, kBorrowed)
+              .Bind(c + 3, UnixMillis(p.entry->time))
+              .BindBlob(c + 4, p.leaf().data, kBorrowed)
+              .BindBlob(c + 5, AsBytes(p.leaf().leaf_hash), kBorrowed);
+        }));
+    PACTUM_TRY(store::InsertRows(db, "INSERT INTO log_subtrees (pos, level, idx, hash) VALUES", 4,
+                                 nodes.size(), [&](store::Statement& st, int c, std::size_t i) {
+                                   const Node& n = nodes[i];
+                                   st.Bind(c, ToSql(merkle::CompletionOrder(n.level, n.index)))
+                                       .Bind(c + 1, std::int64_t{n.level})
+                                       .Bind(c + 2, ToSql(n.index))
+                                       .BindBlob(c + 3, AsBytes(n.hash), kBorrowed);
+                                 }));
+    for (PendingAppend* p : appends) {
       if (p->entry->with_leaf) PACTUM_TRY(p->entry->with_leaf(db, p->index));
-      range.Append(p->leaf().leaf_hash, store_node);
-      PACTUM_TRY(node_status);
+    }
+    for (PendingBatch* b : batches) {
+      if (b->with_leaves) PACTUM_TRY(b->with_leaves(db, b->appends.front().index));
     }
     return Status::Ok();
   }));
   std::lock_guard lock(mu_);
   range_ = std::move(range);
-  for (const Node& node : upper_nodes)
-    upper_.Add(node.level, node.index, node.hash);
+  for (const Node& node : nodes) {
+    if (node.level >= UpperLevels::kFirstLevel) upper_.Add(node.level, node.index, node.hash);
+  }
   return Status::Ok();
 }
 

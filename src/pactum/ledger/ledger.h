@@ -168,10 +168,19 @@ class Ledger {
   // returns; a leaf with no canonical form (NaN, invalid UTF-8) fails its own batch only.
   // Every queued batch is answered, also when the ledger is destroyed with batches still queued
   // (they commit first).
+  //
+  // `with_leaves`, when set, runs on the sequencer inside the transaction that commits the
+  // leaves, after them and their entries' `with_leaf`, given the index of the first (the others
+  // follow it in order): the records the leaves attest written together (the evidence rows of a
+  // submission, many to an INSERT), durable exactly when the leaves are. Its failure rolls back
+  // the whole transaction, as `with_leaf`'s does.
   using OnDurable = std::function<void(Result<std::vector<Receipt>>)>;
-  void Enqueue(std::vector<LeafEntry> entries, OnDurable on_durable);
+  using WithLeaves = std::function<Status(store::Connection&, std::uint64_t first_index)>;
+  void Enqueue(std::vector<LeafEntry> entries, OnDurable on_durable,
+               WithLeaves with_leaves = nullptr);
   // The same, answered through a future.
-  std::future<Result<std::vector<Receipt>>> Enqueue(std::vector<LeafEntry> entries);
+  std::future<Result<std::vector<Receipt>>> Enqueue(std::vector<LeafEntry> entries,
+                                                    WithLeaves with_leaves = nullptr);
 
   // The number of durable leaves.
   std::uint64_t Size() const;
@@ -247,7 +256,9 @@ class Ledger {
   void RunSequencer();
   // Answers committed batches, in commit order, until the sequencer has stopped.
   void RunAnswerer();
-  Status CommitBatch(std::vector<PendingAppend*>& batch);
+  // Commits the leaves of `batches` (every one prepared), whose appends `appends` holds in order.
+  Status CommitBatch(const std::vector<PendingBatch*>& batches,
+                     std::vector<PendingAppend*>& appends);
   Result<SignedCheckpoint> SignAndRecord(std::uint64_t size, const merkle::Hash& root);
   Result<std::uint64_t> CheckSize(std::optional<std::uint64_t> size) const;
 

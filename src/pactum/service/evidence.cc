@@ -38,9 +38,10 @@ struct Accepted {
   // under it.
   std::shared_ptr<const PublishedPact> pact;
   std::string fingerprint;
-  // Its log leaf, prepared, with the evidence row it writes when committed: built before the
-  // lock, and not for a repeat of an earlier item.
+  // Its log leaf, prepared, and the evidence row written with it (its log index set then):
+  // built before the lock, and not for a repeat of an earlier item.
   ledger::LeafEntry leaf;
+  store::EvidenceRow row;
   // A repeat of an earlier item of this request, or of a stored record.
   std::optional<std::size_t> same_as_item;
   std::optional<store::EvidenceRow> same_as_stored;
@@ -84,26 +85,17 @@ Status WriteLeaf(const std::string& where, Accepted& a) {
   return Status::Ok();
 }
 
-// The evidence row the leaf writes in the transaction that commits it, under the item's stream,
-// with what the caller records alongside (`extra`, may be null).
-void AttachRow(const Principal& caller, std::int64_t stream, ledger::LeafEntry::WithLeaf extra,
-               Accepted& a) {
-  store::EvidenceRow row;
+// The evidence row its leaf attests, under the item's stream (which stands for its agent and
+// workflow); the log index is the leaf's, set when it commits.
+void FillRow(const Principal& caller, std::int64_t stream, Accepted& a) {
+  store::EvidenceRow& row = a.row;
   row.id = a.evidence.id;
   row.tenant_id = caller.tenant_id;
-  row.agent_id = a.evidence.agent;
-  row.workflow = a.evidence.workflow;
   row.stream = stream;
   row.kind = std::string(trust::NameOf(a.evidence.kind));
   row.time = static_cast<std::int64_t>(a.evidence.time * 1000.0);
   row.idempotency_key = a.key;
   row.received_at = UnixMillis(a.leaf.time);
-  a.leaf.with_leaf = [row = std::move(row), extra = std::move(extra)](
-                         store::Connection& db, std::uint64_t index) mutable -> Status {
-    row.log_index = index;
-    PACTUM_TRY(store::InsertEvidence(db, row));
-    return extra ? extra(db, index) : Status::Ok();
-  };
 }
 
 }  // namespace
@@ -182,7 +174,8 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     a.evidence.id = NewUuidV7(*clock_);
     a.leaf = ledger::LeafEntry("evidence", caller.tenant_name, received);
     PACTUM_TRY(WriteLeaf(in.where, a));
-    AttachRow(caller, c->second.stream, i < also.size() ? std::move(also[i]) : nullptr, a);
+    if (i < also.size()) a.leaf.with_leaf = std::move(also[i]);
+    FillRow(caller, c->second.stream, a);
   }
 
   std::unique_lock loop(loop_mu_);
@@ -229,11 +222,13 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   }));
 
   std::vector<ledger::LeafEntry> leaves;
-  std::vector<std::size_t> leaf_item;  // the item each leaf records
+  std::vector<store::EvidenceRow> rows;  // the evidence row of each leaf
+  std::vector<std::size_t> leaf_item;    // the item each leaf records
   for (std::size_t i = 0; i < accepted.size(); ++i) {
     Accepted& a = accepted[i];
     if (a.same_as_item || a.same_as_stored) continue;
     leaves.push_back(std::move(a.leaf));
+    rows.push_back(std::move(a.row));
     leaf_item.push_back(i);
   }
   std::vector<EvidenceReceipt> out(accepted.size());
@@ -247,7 +242,14 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
       if (accepted[i].key) keys.emplace_back(caller.tenant_id, *accepted[i].key);
     }
     keys_in_flight_.insert(keys.begin(), keys.end());
-    auto committed = ledger_->Enqueue(std::move(leaves));
+    // The rows are written together, in the transaction that commits their leaves.
+    auto committed = ledger_->Enqueue(
+        std::move(leaves),
+        [rows = std::move(rows)](store::Connection& db, std::uint64_t first) mutable {
+          for (std::size_t j = 0; j < rows.size(); ++j)
+            rows[j].log_index = first + j;
+          return store::InsertEvidence(db, rows);
+        });
     loop.unlock();
     Result<std::vector<ledger::Receipt>> receipts = committed.get();
     loop.lock();

@@ -163,27 +163,30 @@ Result<std::int64_t> EvidenceStream(Connection& db, std::string_view tenant_id,
   return *stream;
 }
 
-Status InsertEvidence(Connection& db, const EvidenceRow& row) {
-  if (row.stream <= 0) return Internal("evidence row " + row.id + " has no stream");
-  PACTUM_ASSIGN_OR_RETURN(
-      auto st, db.Prepare("INSERT INTO evidence (log_index, stream, id, tenant_id, kind, time, "
-                          "idempotency_key, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-  // Borrowed: the row outlives the statement, which runs once per evidence item on the log's
-  // sequencer.
-  constexpr auto kBorrowed = Statement::Bytes::kBorrowed;
-  st.Bind(1, ToSql(row.log_index))
-      .Bind(2, row.stream)
-      .Bind(3, row.id, kBorrowed)
-      .Bind(4, row.tenant_id, kBorrowed)
-      .Bind(5, row.kind, kBorrowed)
-      .Bind(6, row.time);
-  if (row.idempotency_key) {
-    st.Bind(7, *row.idempotency_key, kBorrowed);
-  } else {
-    st.BindNull(7);
+Status InsertEvidence(Connection& db, const std::vector<EvidenceRow>& rows) {
+  for (const EvidenceRow& row : rows) {
+    if (row.stream <= 0) return Internal("evidence row " + row.id + " has no stream");
   }
-  st.Bind(8, row.received_at);
-  return st.Run();
+  // Borrowed: the rows outlive the statements, which run on the log's sequencer.
+  constexpr auto kBorrowed = Statement::Bytes::kBorrowed;
+  return InsertRows(db,
+                    "INSERT INTO evidence (log_index, stream, id, tenant_id, kind, time, "
+                    "idempotency_key, received_at) VALUES",
+                    8, rows.size(), [&](Statement& st, int c, std::size_t i) {
+                      const EvidenceRow& row = rows[i];
+                      st.Bind(c, ToSql(row.log_index))
+                          .Bind(c + 1, row.stream)
+                          .Bind(c + 2, row.id, kBorrowed)
+                          .Bind(c + 3, row.tenant_id, kBorrowed)
+                          .Bind(c + 4, row.kind, kBorrowed)
+                          .Bind(c + 5, row.time);
+                      if (row.idempotency_key) {
+                        st.Bind(c + 6, *row.idempotency_key, kBorrowed);
+                      } else {
+                        st.BindNull(c + 6);
+                      }
+                      st.Bind(c + 7, row.received_at);
+                    });
 }
 
 Result<std::optional<EvidenceRow>> FindEvidenceByIdempotencyKey(Connection& db,

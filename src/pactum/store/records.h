@@ -70,8 +70,9 @@ struct EvidenceRow {
 // in a write transaction; a number once committed never changes.
 Result<std::int64_t> EvidenceStream(Connection& db, std::string_view tenant_id,
                                     std::string_view agent_id, std::string_view workflow);
-// Inserts the row under its stream (row.stream); its agent and workflow are the stream's.
-Status InsertEvidence(Connection& db, const EvidenceRow& row);
+// Inserts the rows, each under its stream (row.stream), which names its agent and workflow: the
+// rows' agent_id and workflow are not read.
+Status InsertEvidence(Connection& db, const std::vector<EvidenceRow>& rows);
 Result<std::optional<EvidenceRow>> FindEvidenceByIdempotencyKey(Connection& db,
                                                                 std::string_view tenant_id,
                                                                 std::string_view key);

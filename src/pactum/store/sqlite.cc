@@ -238,6 +238,31 @@ std::int64_t Connection::LastInsertRowId() const {
   return sqlite3_last_insert_rowid(db_);
 }
 
+Status InsertRows(Connection& db, std::string_view head, int columns, std::size_t rows,
+                  const RowBinder& bind) {
+  std::size_t done = 0;
+  while (done < rows) {
+    // Full statements while they fit, then the rest in halves (16, 8, ... 1 rows): a few
+    // statement shapes a table, each prepared once and kept by the connection.
+    std::size_t n = kRowsPerInsert;
+    while (n > rows - done)
+      n /= 2;
+    std::string sql(head);
+    for (std::size_t r = 0; r < n; ++r) {
+      sql += r == 0 ? " (" : ", (";
+      for (int c = 0; c < columns; ++c)
+        sql += c == 0 ? "?" : ", ?";
+      sql += ")";
+    }
+    PACTUM_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+    for (std::size_t r = 0; r < n; ++r)
+      bind(st, static_cast<int>(r) * columns + 1, done + r);
+    PACTUM_TRY(st.Run());
+    done += n;
+  }
+  return Status::Ok();
+}
+
 Result<Transaction> Transaction::Begin(Connection& conn) {
   PACTUM_TRY(conn.Exec("BEGIN IMMEDIATE"));
   return Transaction(&conn);

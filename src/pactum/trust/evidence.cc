@@ -1,5 +1,6 @@
 #include "pactum/trust/evidence.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string_view>
@@ -24,112 +25,131 @@ std::string Join(std::string_view prefix, std::string_view name) {
   return prefix.empty() ? std::string(name) : std::string(prefix) + "." + std::string(name);
 }
 
-Result<std::string> ReadString(const Json& value, const std::string& path, bool non_empty) {
-  if (!value.is_string()) return FieldError(path, "must be a string");
-  std::string text = value.get<std::string>();
-  if (non_empty && text.empty()) return FieldError(path, "must not be empty");
-  return text;
+// Where a value sits: its parent's path and its own name. The path is spelled out only for an
+// error, so that reading valid evidence builds none (it had been a fifth of an item's ingestion).
+struct Field {
+  std::string_view parent;
+  std::string_view name;
+  std::string Path() const { return Join(parent, name); }
+};
+
+// A string's text, borrowed from the document.
+Result<std::string_view> ReadText(const Json& value, const Field& field, bool non_empty) {
+  if (!value.is_string()) return FieldError(field.Path(), "must be a string");
+  const std::string& text = value.get_ref<const std::string&>();
+  if (non_empty && text.empty()) return FieldError(field.Path(), "must not be empty");
+  return std::string_view(text);
 }
 
-Result<bool> ReadBool(const Json& value, const std::string& path) {
-  if (!value.is_boolean()) return FieldError(path, "must be true or false");
+Result<std::string> ReadString(const Json& value, const Field& field, bool non_empty) {
+  PACTUM_ASSIGN_OR_RETURN(std::string_view text, ReadText(value, field, non_empty));
+  return std::string(text);
+}
+
+Result<bool> ReadBool(const Json& value, const Field& field) {
+  if (!value.is_boolean()) return FieldError(field.Path(), "must be true or false");
   return value.get<bool>();
 }
 
-Result<double> ReadUnit(const Json& value, const std::string& path) {
-  if (!value.is_number()) return FieldError(path, "must be a number in [0, 1]");
+Result<double> ReadUnit(const Json& value, const Field& field) {
+  if (!value.is_number()) return FieldError(field.Path(), "must be a number in [0, 1]");
   const double x = value.get<double>();
-  if (!(x >= 0 && x <= 1)) return FieldError(path, "must be a number in [0, 1]");
+  if (!(x >= 0 && x <= 1)) return FieldError(field.Path(), "must be a number in [0, 1]");
   return x;
 }
 
-Result<double> ReadNonNegative(const Json& value, const std::string& path) {
-  if (!value.is_number()) return FieldError(path, "must be a finite number ≥ 0");
+Result<double> ReadNonNegative(const Json& value, const Field& field) {
+  if (!value.is_number()) return FieldError(field.Path(), "must be a finite number ≥ 0");
   const double x = value.get<double>();
-  if (!(x >= 0 && std::isfinite(x))) return FieldError(path, "must be a finite number ≥ 0");
+  if (!(x >= 0 && std::isfinite(x))) return FieldError(field.Path(), "must be a finite number ≥ 0");
   return x;
 }
 
-// A key of scores/checks/outcomes: the [a-z0-9_]+ names metrics and dimensions use.
-Status CheckName(const std::string& name, const std::string& path) {
-  if (name.empty()) return FieldError(path, "names must not be empty");
+// A key of scores/checks/outcomes (the object at `parent`): the [a-z0-9_]+ names metrics and
+// dimensions use.
+Status CheckName(std::string_view name, const Field& parent) {
+  if (name.empty()) return FieldError(parent.Path(), "names must not be empty");
   for (char c : name) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-      return FieldError(Join(path, name), "names must be [a-z0-9_]+");
+      return FieldError(Join(parent.Path(), name), "names must be [a-z0-9_]+");
     }
   }
   return Status::Ok();
 }
 
-Result<LabelPair> ReadLabels(const Json& value, const std::string& path,
+Result<LabelPair> ReadLabels(const Json& value, const Field& field,
                              std::initializer_list<std::string_view> labels,
-                             const std::string& expected) {
-  if (!value.is_object()) return FieldError(path, "must be an object {predicted, actual}");
-  LabelPair pair;
-  for (const auto& [key, part] : value.items()) {
-    if (key != "predicted" && key != "actual") return FieldError(Join(path, key), "unknown field");
+                             std::string_view expected) {
+  if (!value.is_object()) return FieldError(field.Path(), "must be an object {predicted, actual}");
+  for (auto it = value.cbegin(); it != value.cend(); ++it) {
+    const std::string_view name = it.key();
+    if (name != "predicted" && name != "actual")
+      return FieldError(Join(field.Path(), name), "unknown field");
   }
-  for (std::string_view key : {"predicted", "actual"}) {
-    const std::string field = Join(path, key);
-    auto it = value.find(std::string(key));
-    if (it == value.end()) return FieldError(field, "is required");
-    bool known = false;
-    if (it->is_string()) {
-      for (std::string_view label : labels)
-        known = known || it->get<std::string>() == label;
-    }
-    if (!known) return FieldError(field, "must be " + expected);
-    (key == "predicted" ? pair.predicted : pair.actual) = it->get<std::string>();
+  LabelPair pair;
+  for (std::string_view name : {"predicted", "actual"}) {
+    auto it = value.find(name);
+    if (it == value.end()) return FieldError(Join(field.Path(), name), "is required");
+    const std::string* label = it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+    if (!label || std::find(labels.begin(), labels.end(), *label) == labels.end())
+      return FieldError(Join(field.Path(), name), "must be " + std::string(expected));
+    (name == "predicted" ? pair.predicted : pair.actual) = *label;
   }
   return pair;
 }
 
 // Reads one observation part into `observed`; false when `key` is not an observation part.
-Result<bool> ReadPart(const std::string& key, const Json& value, const std::string& prefix,
+// `parent` is where the parts sit: "" at the top level, or a dispute's correction.
+Result<bool> ReadPart(std::string_view key, const Json& value, std::string_view parent,
                       Observations& observed) {
-  const std::string path = Join(prefix, key);
+  const Field field{parent, key};
   if (key == "classification") {
     PACTUM_ASSIGN_OR_RETURN(observed.classification,
-                            ReadLabels(value, path, {"TP", "FP"}, "\"TP\" or \"FP\""));
+                            ReadLabels(value, field, {"TP", "FP"}, "\"TP\" or \"FP\""));
   } else if (key == "priority") {
     PACTUM_ASSIGN_OR_RETURN(observed.priority,
-                            ReadLabels(value, path, {"Low", "Medium", "High", "Critical"},
+                            ReadLabels(value, field, {"Low", "Medium", "High", "Critical"},
                                        "\"Low\", \"Medium\", \"High\" or \"Critical\""));
   } else if (key == "escalation") {
-    if (!value.is_object()) return FieldError(path, "must be an object {escalated, needed}");
+    if (!value.is_object())
+      return FieldError(field.Path(), "must be an object {escalated, needed}");
+    const std::string path = field.Path();  // a rare part: spelled out once
     for (const auto& [name, part] : value.items()) {
       if (name == "escalated") {
-        PACTUM_ASSIGN_OR_RETURN(observed.escalated, ReadBool(part, Join(path, name)));
+        PACTUM_ASSIGN_OR_RETURN(observed.escalated, ReadBool(part, {path, name}));
       } else if (name == "needed") {
-        PACTUM_ASSIGN_OR_RETURN(observed.escalation_needed, ReadBool(part, Join(path, name)));
+        PACTUM_ASSIGN_OR_RETURN(observed.escalation_needed, ReadBool(part, {path, name}));
       } else {
         return FieldError(Join(path, name), "unknown field");
       }
     }
   } else if (key == "success") {
-    PACTUM_ASSIGN_OR_RETURN(observed.success, ReadBool(value, path));
+    PACTUM_ASSIGN_OR_RETURN(observed.success, ReadBool(value, field));
   } else if (key == "latency_ms") {
-    PACTUM_ASSIGN_OR_RETURN(observed.latency_ms, ReadNonNegative(value, path));
+    PACTUM_ASSIGN_OR_RETURN(observed.latency_ms, ReadNonNegative(value, field));
   } else if (key == "cost_usd") {
-    PACTUM_ASSIGN_OR_RETURN(observed.cost_usd, ReadNonNegative(value, path));
+    PACTUM_ASSIGN_OR_RETURN(observed.cost_usd, ReadNonNegative(value, field));
   } else if (key == "scores" || key == "outcomes") {
-    if (!value.is_object()) return FieldError(path, "must be an object {name: 0..1}");
+    if (!value.is_object()) return FieldError(field.Path(), "must be an object {name: 0..1}");
     auto& target = key == "scores" ? observed.scores : observed.outcomes;
+    const std::string path = field.Path();
     for (const auto& [name, part] : value.items()) {
-      PACTUM_TRY(CheckName(name, path));
-      PACTUM_ASSIGN_OR_RETURN(target[name], ReadUnit(part, Join(path, name)));
+      PACTUM_TRY(CheckName(name, field));
+      PACTUM_ASSIGN_OR_RETURN(target[name], ReadUnit(part, {path, name}));
     }
   } else if (key == "checks") {
-    if (!value.is_object()) return FieldError(path, "must be an object {name: true|false}");
+    if (!value.is_object()) return FieldError(field.Path(), "must be an object {name: true|false}");
+    const std::string path = field.Path();
     for (const auto& [name, part] : value.items()) {
-      PACTUM_TRY(CheckName(name, path));
-      PACTUM_ASSIGN_OR_RETURN(observed.checks[name], ReadBool(part, Join(path, name)));
+      PACTUM_TRY(CheckName(name, field));
+      PACTUM_ASSIGN_OR_RETURN(observed.checks[name], ReadBool(part, {path, name}));
     }
   } else if (key == "actions") {
-    if (!value.is_array()) return FieldError(path, "must be an array of action names");
+    if (!value.is_array()) return FieldError(field.Path(), "must be an array of action names");
+    const std::string path = field.Path();
     for (std::size_t i = 0; i < value.size(); ++i) {
-      PACTUM_ASSIGN_OR_RETURN(std::string action,
-                              ReadString(value[i], path + "[" + std::to_string(i) + "]", true));
+      const std::string at = path + "[" + std::to_string(i) + "]";
+      PACTUM_ASSIGN_OR_RETURN(std::string action, ReadString(value[i], {"", at}, true));
       observed.actions.push_back(std::move(action));
     }
   } else {
@@ -141,17 +161,17 @@ Result<bool> ReadPart(const std::string& key, const Json& value, const std::stri
 Status ReadReview(const Json& value, Evidence& evidence) {
   if (!value.is_object()) return FieldError("review", "must be an object {decision, review_id}");
   for (const auto& [key, part] : value.items()) {
-    const std::string path = Join("review", key);
+    const Field field{"review", key};
     if (key == "decision") {
-      PACTUM_ASSIGN_OR_RETURN(const std::string decision, ReadString(part, path, true));
+      PACTUM_ASSIGN_OR_RETURN(const std::string_view decision, ReadText(part, field, true));
       if (decision != "approve" && decision != "deny") {
-        return FieldError(path, "must be \"approve\" or \"deny\"");
+        return FieldError(field.Path(), "must be \"approve\" or \"deny\"");
       }
       evidence.review_approved = decision == "approve";
     } else if (key == "review_id") {
-      PACTUM_ASSIGN_OR_RETURN(evidence.review_id, ReadString(part, path, false));
+      PACTUM_ASSIGN_OR_RETURN(evidence.review_id, ReadString(part, field, false));
     } else {
-      return FieldError(path, "unknown field");
+      return FieldError(field.Path(), "unknown field");
     }
   }
   return Status::Ok();
@@ -162,13 +182,14 @@ Status ReadDispute(const Json& value, Evidence& evidence) {
     return FieldError("dispute", "must be an object {evidence_id, upheld, correction}");
   }
   for (const auto& [key, part] : value.items()) {
-    const std::string path = Join("dispute", key);
+    const Field field{"dispute", key};
     if (key == "evidence_id") {
-      PACTUM_ASSIGN_OR_RETURN(evidence.disputed_evidence_id, ReadString(part, path, true));
+      PACTUM_ASSIGN_OR_RETURN(evidence.disputed_evidence_id, ReadString(part, field, true));
     } else if (key == "upheld") {
-      PACTUM_ASSIGN_OR_RETURN(evidence.dispute_upheld, ReadBool(part, path));
+      PACTUM_ASSIGN_OR_RETURN(evidence.dispute_upheld, ReadBool(part, field));
     } else if (key == "correction") {
-      if (!part.is_object()) return FieldError(path, "must be an object of evidence parts");
+      if (!part.is_object()) return FieldError(field.Path(), "must be an object of evidence parts");
+      const std::string path = field.Path();
       Observations correction;
       for (const auto& [name, inner] : part.items()) {
         PACTUM_ASSIGN_OR_RETURN(const bool known, ReadPart(name, inner, path, correction));
@@ -176,7 +197,7 @@ Status ReadDispute(const Json& value, Evidence& evidence) {
       }
       evidence.correction = std::move(correction);
     } else {
-      return FieldError(path, "unknown field");
+      return FieldError(field.Path(), "unknown field");
     }
   }
   return Status::Ok();
@@ -227,35 +248,43 @@ Result<Evidence> EvidenceFromJson(const Json& json, double default_time) {
   bool has_kind = false, has_agent = false, has_workflow = false;
   const Json* review = nullptr;
   const Json* dispute = nullptr;
-  for (const auto& [key, value] : json.items()) {
+  // Member by member with the plain iterator: items() makes a string for each, which an object
+  // never uses.
+  for (auto it = json.cbegin(); it != json.cend(); ++it) {
+    const std::string& name = it.key();
+    const Json& value = *it;
+    const std::string_view key = name;
+    const Field field{"", key};
     if (key == "kind") {
-      PACTUM_ASSIGN_OR_RETURN(const std::string name, ReadString(value, key, true));
-      const auto kind = ParseEvidenceKind(name);
+      PACTUM_ASSIGN_OR_RETURN(const std::string_view text, ReadText(value, field, true));
+      const auto kind = ParseEvidenceKind(text);
       if (!kind) {
-        return FieldError(key,
+        return FieldError(name,
                           "must be one of eval_case production_outcome analyst_verdict breach "
                           "incident review_resolution dispute_resolution, got \"" +
-                              name + "\"");
+                              std::string(text) + "\"");
       }
       evidence.kind = *kind;
       has_kind = true;
     } else if (key == "agent") {
-      PACTUM_ASSIGN_OR_RETURN(evidence.agent, ReadString(value, key, true));
+      PACTUM_ASSIGN_OR_RETURN(evidence.agent, ReadString(value, field, true));
       has_agent = true;
     } else if (key == "workflow") {
-      PACTUM_ASSIGN_OR_RETURN(evidence.workflow, ReadString(value, key, true));
+      PACTUM_ASSIGN_OR_RETURN(evidence.workflow, ReadString(value, field, true));
       has_workflow = true;
     } else if (key == "time") {
-      PACTUM_ASSIGN_OR_RETURN(const std::string text, ReadString(value, key, true));
+      PACTUM_ASSIGN_OR_RETURN(const std::string_view text, ReadText(value, field, true));
       auto parsed = ParseRfc3339(text);
-      if (!parsed.ok()) return FieldError(key, "must be an RFC 3339 time, got \"" + text + "\"");
+      if (!parsed.ok()) {
+        return FieldError(name, "must be an RFC 3339 time, got \"" + std::string(text) + "\"");
+      }
       evidence.time = static_cast<double>(UnixMillis(*parsed)) / 1000.0;
     } else if (key == "severity") {
-      PACTUM_ASSIGN_OR_RETURN(const std::string name, ReadString(value, key, true));
-      evidence.severity = pact::ParseSeverity(name);
-      if (!evidence.severity) return FieldError(key, "must be info, minor, major or critical");
+      PACTUM_ASSIGN_OR_RETURN(const std::string_view text, ReadText(value, field, true));
+      evidence.severity = pact::ParseSeverity(text);
+      if (!evidence.severity) return FieldError(name, "must be info, minor, major or critical");
     } else if (key == "subject") {
-      PACTUM_ASSIGN_OR_RETURN(evidence.subject, ReadString(value, key, false));
+      PACTUM_ASSIGN_OR_RETURN(evidence.subject, ReadString(value, field, false));
     } else if (key == "review") {
       review = &value;
     } else if (key == "dispute") {
@@ -264,7 +293,7 @@ Result<Evidence> EvidenceFromJson(const Json& json, double default_time) {
       // The caller's: identity, deduplication and binding are decided where evidence is stored.
     } else {
       PACTUM_ASSIGN_OR_RETURN(const bool known, ReadPart(key, value, "", evidence.observed));
-      if (!known) return FieldError(key, "unknown field");
+      if (!known) return FieldError(name, "unknown field");
     }
   }
   if (!has_kind) return FieldError("kind", "is required");
