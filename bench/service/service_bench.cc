@@ -139,6 +139,13 @@ double Run(const fs::path& dir, std::size_t items, std::size_t batch, std::size_
   const double cpu = CpuSeconds() - cpu_start;
   std::printf("  cpu: %.1f µs per item on all threads (%.2f cores busy)\n",
               cpu * 1e6 / static_cast<double>(items), cpu / seconds);
+  // How the log grouped the batches: commits that take several are fewer and share an fsync.
+  const auto log = (*service)->LogCommitStats();
+  std::printf("  log: %llu commits, %.0f leaves and %.2f ms each\n",
+              static_cast<unsigned long long>(log.commits),
+              static_cast<double>(log.leaves) /
+                  static_cast<double>(std::max<std::uint64_t>(1, log.commits)),
+              log.seconds * 1e3 / static_cast<double>(std::max<std::uint64_t>(1, log.commits)));
   // A restart rebuilds trust by replaying every stored record.
   service->reset();
   const auto reopen = std::chrono::steady_clock::now();

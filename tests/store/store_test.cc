@@ -86,6 +86,89 @@ TEST_F(StoreTest, WriteRollsBackOnError) {
   EXPECT_TRUE(tenants.empty());
 }
 
+// Any number of rows lands whole and in order, whatever mix of statement shapes (32, 16, ... 1
+// rows) carries them; the rows' text is borrowed, as the log's inserts borrow theirs.
+TEST_F(StoreTest, InsertRowsWritesEveryRowAcrossStatementShapes) {
+  auto store = Store::Open(dir_);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)
+                  ->Write([](Connection& db) {
+                    return db.Exec("CREATE TABLE rows_t (a INTEGER PRIMARY KEY, b TEXT NOT NULL)");
+                  })
+                  .ok());
+  std::int64_t next = 0;
+  for (std::size_t count : {0, 1, 5, 31, 32, 33, 100}) {
+    std::vector<std::string> texts;
+    for (std::size_t i = 0; i < count; ++i)
+      texts.push_back("row " + std::to_string(next + static_cast<std::int64_t>(i)));
+    ASSERT_TRUE((*store)
+                    ->Write([&](Connection& db) {
+                      return InsertRows(db, "rows_t (a, b)", 2, count,
+                                        [&](Statement& st, int c, std::size_t i) {
+                                          st.Bind(c, next + static_cast<std::int64_t>(i))
+                                              .Bind(c + 1, texts[i], Statement::Bytes::kBorrowed);
+                                        });
+                    })
+                    .ok())
+        << count << " rows";
+    next += static_cast<std::int64_t>(count);
+  }
+  std::int64_t seen = 0;
+  ASSERT_TRUE((*store)
+                  ->Read([&](Connection& db) -> Status {
+                    PACTUM_ASSIGN_OR_RETURN(auto st,
+                                            db.Prepare("SELECT a, b FROM rows_t ORDER BY a"));
+                    for (;;) {
+                      PACTUM_ASSIGN_OR_RETURN(bool row, st.Step());
+                      if (!row) return Status::Ok();
+                      EXPECT_EQ(st.ColumnInt(0), seen);
+                      EXPECT_EQ(st.ColumnText(1), "row " + std::to_string(seen));
+                      ++seen;
+                    }
+                  })
+                  .ok());
+  EXPECT_EQ(seen, next);
+  EXPECT_EQ(next, 202);
+}
+
+// A row that breaks a constraint fails the call with SQLite's reason. The statements are OR FAIL
+// (which spares SQLite a statement journal): the rows before the bad one stay until the
+// transaction is rolled back, as the store's Write does on the error, leaving none.
+TEST_F(StoreTest, InsertRowsFailsOnAConstraintAndTheWriteLeavesNothing) {
+  auto store = Store::Open(dir_);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)
+                  ->Write([](Connection& db) {
+                    return db.Exec("CREATE TABLE rows_t (a INTEGER PRIMARY KEY, b TEXT NOT NULL)");
+                  })
+                  .ok());
+  std::int64_t before_failure = -1;
+  Status s = (*store)->Write([&](Connection& db) -> Status {
+    // 40 rows: 32 in the first statement, and the 36th repeats the 4th's key.
+    Status inserted =
+        InsertRows(db, "rows_t (a, b)", 2, 40, [](Statement& st, int c, std::size_t i) {
+          st.Bind(c, static_cast<std::int64_t>(i == 35 ? 3 : i)).Bind(c + 1, "x");
+        });
+    PACTUM_ASSIGN_OR_RETURN(auto count, db.Prepare("SELECT COUNT(*) FROM rows_t"));
+    PACTUM_TRY(count.Step().status());
+    before_failure = count.ColumnInt(0);
+    return inserted;
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("UNIQUE constraint failed"), std::string::npos) << s.message();
+  EXPECT_EQ(before_failure, 35);  // the first statement's 32 and the next 3
+  std::int64_t after = -1;
+  ASSERT_TRUE((*store)
+                  ->Read([&](Connection& db) -> Status {
+                    PACTUM_ASSIGN_OR_RETURN(auto count, db.Prepare("SELECT COUNT(*) FROM rows_t"));
+                    PACTUM_TRY(count.Step().status());
+                    after = count.ColumnInt(0);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(after, 0);
+}
+
 // `commits` commits of four 3,000-byte rows into table b (a few 4 KiB pages each), then waits
 // (up to 30 s) for the store's first background checkpoint.
 void WriteRowsAndAwaitACheckpoint(Store& store, int commits) {

@@ -452,19 +452,18 @@ Status Ledger::CommitBatch(const std::vector<PendingBatch*>& batches,
   PACTUM_TRY(store_.Write([&](store::Connection& db) -> Status {
     // Borrowed: the batches' entries and the nodes outlive the statements.
     constexpr auto kBorrowed = store::Statement::Bytes::kBorrowed;
-    PACTUM_TRY(store::InsertRows(
-        db, "INSERT INTO log_leaves (idx, tenant, type, time, data, leaf_hash) VALUES", 6,
-        appends.size(), [&](store::Statement& st, int c, std::size_t i) {
-          const PendingAppend& p = *appends[i];
-          st.Bind(c, ToSql(p.index))
-              .Bind(c + 1, p.entry->tenant, kBorrowed)
-              .Bind(c + 2, p.entry->type, kBorrowed)
-              .Bind(c + 3, UnixMillis(p.entry->time))
-              .BindBlob(c + 4, p.leaf().data, kBorrowed)
-              .BindBlob(c + 5, AsBytes(p.leaf().leaf_hash), kBorrowed);
-        }));
-    PACTUM_TRY(store::InsertRows(db, "INSERT INTO log_subtrees (pos, level, idx, hash) VALUES", 4,
-                                 nodes.size(), [&](store::Statement& st, int c, std::size_t i) {
+    PACTUM_TRY(store::InsertRows(db, "log_leaves (idx, tenant, type, time, data, leaf_hash)", 6,
+                                 appends.size(), [&](store::Statement& st, int c, std::size_t i) {
+                                   const PendingAppend& p = *appends[i];
+                                   st.Bind(c, ToSql(p.index))
+                                       .Bind(c + 1, p.entry->tenant, kBorrowed)
+                                       .Bind(c + 2, p.entry->type, kBorrowed)
+                                       .Bind(c + 3, UnixMillis(p.entry->time))
+                                       .BindBlob(c + 4, p.leaf().data, kBorrowed)
+                                       .BindBlob(c + 5, AsBytes(p.leaf().leaf_hash), kBorrowed);
+                                 }));
+    PACTUM_TRY(store::InsertRows(db, "log_subtrees (pos, level, idx, hash)", 4, nodes.size(),
+                                 [&](store::Statement& st, int c, std::size_t i) {
                                    const Node& n = nodes[i];
                                    st.Bind(c, ToSql(merkle::CompletionOrder(n.level, n.index)))
                                        .Bind(c + 1, std::int64_t{n.level})

@@ -170,8 +170,8 @@ Status InsertEvidence(Connection& db, const std::vector<EvidenceRow>& rows) {
   // Borrowed: the rows outlive the statements, which run on the log's sequencer.
   constexpr auto kBorrowed = Statement::Bytes::kBorrowed;
   return InsertRows(db,
-                    "INSERT INTO evidence (log_index, stream, id, tenant_id, kind, time, "
-                    "idempotency_key, received_at) VALUES",
+                    "evidence (log_index, stream, id, tenant_id, kind, time, idempotency_key, "
+                    "received_at)",
                     8, rows.size(), [&](Statement& st, int c, std::size_t i) {
                       const EvidenceRow& row = rows[i];
                       st.Bind(c, ToSql(row.log_index))

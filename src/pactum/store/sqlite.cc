@@ -238,7 +238,7 @@ std::int64_t Connection::LastInsertRowId() const {
   return sqlite3_last_insert_rowid(db_);
 }
 
-Status InsertRows(Connection& db, std::string_view head, int columns, std::size_t rows,
+Status InsertRows(Connection& db, std::string_view target, int columns, std::size_t rows,
                   const RowBinder& bind) {
   std::size_t done = 0;
   while (done < rows) {
@@ -247,7 +247,7 @@ Status InsertRows(Connection& db, std::string_view head, int columns, std::size_
     std::size_t n = kRowsPerInsert;
     while (n > rows - done)
       n /= 2;
-    std::string sql(head);
+    std::string sql = "INSERT OR FAIL INTO " + std::string(target) + " VALUES";
     for (std::size_t r = 0; r < n; ++r) {
       sql += r == 0 ? " (" : ", (";
       for (int c = 0; c < columns; ++c)

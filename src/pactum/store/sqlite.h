@@ -107,16 +107,21 @@ class Connection {
   std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_statements_;
 };
 
-// Inserts `rows` rows with INSERTs of many rows each ("INSERT ... VALUES (...), (...), ..."),
-// up to kRowsPerInsert a statement: SQLite's work per statement (its program started and halted,
-// a cursor opened and closed for the table and each index) cost about as much as the row itself
-// on the log's sequencer, which inserts a leaf, its evidence row and its subtrees per item.
-// `head` is the statement up to its values ("INSERT INTO t (a, b) VALUES"), `columns` the values
-// of a row, and bind(st, first, row) binds row `row`'s values to the parameters first, first + 1,
-// ..., first + columns - 1. Borrowed bytes must stay alive until InsertRows returns.
+// Inserts `rows` rows into `target` ("t (a, b)") with INSERTs of many rows each
+// ("INSERT OR FAIL INTO t (a, b) VALUES (?, ?), (?, ?), ..."), up to kRowsPerInsert a statement:
+// SQLite's work per statement (its program started and halted, a cursor opened and closed for
+// the table and each index) cost about as much as the row itself on the log's sequencer, which
+// inserts a leaf, its evidence row and its subtrees per item. `columns` is the number of values
+// a row has, and bind(st, first, row) binds row `row`'s values to the parameters first, first +
+// 1, ..., first + columns - 1; borrowed bytes must stay alive until InsertRows returns.
+//
+// OR FAIL: a row that breaks a constraint ends its statement with the rows before it inserted.
+// The default (ABORT) would undo the statement alone, for which SQLite copies every page it
+// touches into a statement journal first: that cost a write per page. Call it in a transaction
+// that is rolled back on any error.
 inline constexpr std::size_t kRowsPerInsert = 32;
 using RowBinder = std::function<void(Statement& st, int first, std::size_t row)>;
-Status InsertRows(Connection& db, std::string_view head, int columns, std::size_t rows,
+Status InsertRows(Connection& db, std::string_view target, int columns, std::size_t rows,
                   const RowBinder& bind);
 
 // Rolls back on destruction unless Commit() succeeded. BEGIN IMMEDIATE takes the write lock
