@@ -4,6 +4,7 @@
 
 #include <future>
 #include <map>
+#include <unordered_map>
 
 #include "pactum/base/canonical_json.h"
 #include "pactum/base/encoding.h"
@@ -123,7 +124,8 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   // its stream, and its leaf and record built.
   const std::uint64_t book_version = book_.RecordingVersion();
   std::vector<Accepted> accepted(items.size());
-  std::map<std::string, std::size_t> first_with_key;
+  std::unordered_map<std::string_view, std::size_t> first_with_key;  // views into `accepted`
+  first_with_key.reserve(items.size());
   std::vector<std::pair<std::size_t, std::string>> disputes;  // item, disputed evidence id
   // What each (agent, workflow) of this call is recorded under, and its stream: looked up once.
   struct Covered {
@@ -237,7 +239,7 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     // Queued under the lock, so tickets are in log order; committed without it, so the next
     // submission is validated and queued meanwhile.
     const std::uint64_t ticket = evidence_queued_++;
-    std::vector<std::pair<std::string, std::string>> keys;
+    std::vector<std::pair<std::string_view, std::string_view>> keys;
     for (std::size_t i : leaf_item) {
       if (accepted[i].key) keys.emplace_back(caller.tenant_id, *accepted[i].key);
     }

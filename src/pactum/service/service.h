@@ -12,10 +12,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include "pactum/base/clock.h"
@@ -341,8 +342,16 @@ class Service {
   std::uint64_t evidence_queued_ = 0;   // tickets handed out
   std::uint64_t evidence_applied_ = 0;  // tickets done with (applied, or failed)
   // Idempotency keys (tenant id, key) of queued evidence not yet applied: a submission that
-  // repeats one waits until it is, so that it finds the stored record.
-  std::set<std::pair<std::string, std::string>> keys_in_flight_;
+  // repeats one waits until it is, so that it finds the stored record. The views are into the
+  // submitting call's own caller and items, which outlive them (it erases them when applied):
+  // copies and a tree of them cost more under the loop's lock than the rest of queueing.
+  struct KeyInFlightHash {
+    std::size_t operator()(const std::pair<std::string_view, std::string_view>& k) const {
+      return std::hash<std::string_view>{}(k.second) * 31 + std::hash<std::string_view>{}(k.first);
+    }
+  };
+  std::unordered_set<std::pair<std::string_view, std::string_view>, KeyInFlightHash>
+      keys_in_flight_;
   std::unique_lock<std::mutex> LockLoop();
   // The number of the evidence stream of (tenant id, agent, workflow): created in the store the
   // first time, committed before any row names it, and remembered (numbers never change).
