@@ -13,8 +13,7 @@
 namespace pactum::store {
 namespace {
 
-// What a file holds back at most; a commit (or a checkpoint's run of pages) larger than this is
-// handed on as it grows.
+// What a WAL file holds back at most; a commit larger than this is handed on as it grows.
 constexpr std::size_t kMaxGathered = 1 << 20;
 // The default VFS writes at most 128 KiB - 1 bytes a call (it masks the length): pieces of
 // 64 KiB.
@@ -26,7 +25,7 @@ constexpr std::size_t kWritebackEvery = 256 << 10;
 struct ShapedFile {
   sqlite3_file base;     // first, so that SQLite's pointer is this one's
   sqlite3_file* real;    // the default VFS's file, in the same allocation, after this struct
-  std::string gathered;  // bytes written but not yet handed on, from offset `start`
+  std::string gathered;  // WAL: bytes written but not yet handed on, from offset `start`
   sqlite3_int64 start = 0;
   // Database file: its path, a descriptor of our own to start writeback through (opened the
   // first time it is needed, as most connections only read; -1 until then, -2 if it cannot be),
@@ -47,19 +46,6 @@ sqlite3_file* Real(sqlite3_file* file) {
   return Of(file)->real;
 }
 
-// A database file's writes since writeback was last started: past kWritebackEvery, starts it.
-void CountWritten(ShapedFile* f, std::size_t n) {
-  f->unstarted += n;
-  if (f->unstarted < kWritebackEvery) return;
-  f->unstarted = 0;
-  if (f->writeback_fd == -1) {
-    f->writeback_fd = ::open(f->path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (f->writeback_fd < 0) f->writeback_fd = -2;
-  }
-  // Advice only: whether it is taken changes when the pages reach the disk, not whether.
-  if (f->writeback_fd >= 0) (void)::sync_file_range(f->writeback_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-}
-
 int Hand(ShapedFile* f) {
   int rc = SQLITE_OK;
   for (std::size_t at = 0; rc == SQLITE_OK && at < f->gathered.size(); at += kMaxPiece) {
@@ -67,7 +53,6 @@ int Hand(ShapedFile* f) {
     rc = f->real->pMethods->xWrite(f->real, f->gathered.data() + at, static_cast<int>(n),
                                    f->start + static_cast<sqlite3_int64>(at));
   }
-  if (rc == SQLITE_OK && !f->path.empty()) CountWritten(f, f->gathered.size());
   f->gathered.clear();
   return rc;
 }
@@ -97,11 +82,24 @@ int Write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
     f->gathered.append(static_cast<const char*>(data), static_cast<std::size_t>(n));
   } catch (const std::bad_alloc&) {  // no exception may cross SQLite: write it through instead
     if (const int rc = Hand(f); rc != SQLITE_OK) return rc;
-    const int rc = f->real->pMethods->xWrite(f->real, data, n, offset);
-    if (rc == SQLITE_OK && !f->path.empty()) CountWritten(f, static_cast<std::size_t>(n));
-    return rc;
+    return f->real->pMethods->xWrite(f->real, data, n, offset);
   }
   return f->gathered.size() >= kMaxGathered ? Hand(f) : SQLITE_OK;
+}
+
+int DatabaseWrite(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
+  ShapedFile* f = Of(file);
+  const int rc = f->real->pMethods->xWrite(f->real, data, n, offset);
+  f->unstarted += static_cast<std::size_t>(n);
+  if (rc != SQLITE_OK || f->unstarted < kWritebackEvery) return rc;
+  f->unstarted = 0;
+  if (f->writeback_fd == -1) {
+    f->writeback_fd = ::open(f->path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (f->writeback_fd < 0) f->writeback_fd = -2;
+  }
+  // Advice only: whether it is taken changes when the pages reach the disk, not whether.
+  if (f->writeback_fd >= 0) (void)::sync_file_range(f->writeback_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  return rc;
 }
 
 int Truncate(sqlite3_file* file, sqlite3_int64 size) {
@@ -123,21 +121,12 @@ int Lock(sqlite3_file* file, int level) {
   return Real(file)->pMethods->xLock(Real(file), level);
 }
 int Unlock(sqlite3_file* file, int level) {
-  // Nothing gathered outlives the connection's lock on the file, whatever SQLite did under it.
-  if (const int rc = Hand(Of(file)); rc != SQLITE_OK) return rc;
   return Real(file)->pMethods->xUnlock(Real(file), level);
 }
 int CheckReservedLock(sqlite3_file* file, int* out) {
   return Real(file)->pMethods->xCheckReservedLock(Real(file), out);
 }
 int FileControl(sqlite3_file* file, int op, void* arg) {
-  // A checkpoint's copying is done: its pages go to the file now, under its checkpoint lock.
-  // SQLite syncs the database file after a checkpoint only when it copied the whole WAL; held any
-  // longer, they could land after a later checkpoint (another connection's) had written newer
-  // versions of the same pages.
-  if (op == SQLITE_FCNTL_CKPT_DONE) {
-    if (const int rc = Hand(Of(file)); rc != SQLITE_OK) return rc;
-  }
   return Real(file)->pMethods->xFileControl(Real(file), op, arg);
 }
 int SectorSize(sqlite3_file* file) {
@@ -166,7 +155,7 @@ int Unfetch(sqlite3_file* file, sqlite3_int64 offset, void* p) {
   return Real(file)->pMethods->xUnfetch(Real(file), offset, p);
 }
 
-constexpr sqlite3_io_methods kMethods = {
+constexpr sqlite3_io_methods kWalMethods = {
     3,
     Close,
     Read,
@@ -187,6 +176,14 @@ constexpr sqlite3_io_methods kMethods = {
     Fetch,
     Unfetch,
 };
+
+// The same but for writes: Read and the rest find nothing gathered and pass through.
+constexpr sqlite3_io_methods DatabaseMethods() {
+  sqlite3_io_methods methods = kWalMethods;
+  methods.xWrite = DatabaseWrite;
+  return methods;
+}
+constexpr sqlite3_io_methods kDatabaseMethods = DatabaseMethods();
 
 sqlite3_vfs* Default(sqlite3_vfs* vfs) {
   return static_cast<sqlite3_vfs*>(vfs->pAppData);
@@ -216,7 +213,7 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
     f->~ShapedFile();
     return rc;
   }
-  f->base.pMethods = &kMethods;
+  f->base.pMethods = wal ? &kWalMethods : &kDatabaseMethods;
   return SQLITE_OK;
 }
 
