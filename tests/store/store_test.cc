@@ -86,16 +86,27 @@ TEST_F(StoreTest, WriteRollsBackOnError) {
   EXPECT_TRUE(tenants.empty());
 }
 
+// The table the InsertRows tests fill: rows_t (a INTEGER PRIMARY KEY, b TEXT NOT NULL).
+void CreateRowsTable(Store& store) {
+  ASSERT_TRUE(store
+                  .Write([](Connection& db) {
+                    return db.Exec("CREATE TABLE rows_t (a INTEGER PRIMARY KEY, b TEXT NOT NULL)");
+                  })
+                  .ok());
+}
+
+std::int64_t CountRows(Connection& db) {
+  auto count = db.Prepare("SELECT COUNT(*) FROM rows_t");
+  if (!count.ok() || !count->Step().ok()) return -1;
+  return count->ColumnInt(0);
+}
+
 // Any number of rows lands whole and in order, whatever mix of statement shapes (32, 16, ... 1
 // rows) carries them; the rows' text is borrowed, as the log's inserts borrow theirs.
 TEST_F(StoreTest, InsertRowsWritesEveryRowAcrossStatementShapes) {
   auto store = Store::Open(dir_);
   ASSERT_TRUE(store.ok());
-  ASSERT_TRUE((*store)
-                  ->Write([](Connection& db) {
-                    return db.Exec("CREATE TABLE rows_t (a INTEGER PRIMARY KEY, b TEXT NOT NULL)");
-                  })
-                  .ok());
+  CreateRowsTable(**store);
   std::int64_t next = 0;
   for (std::size_t count : {0, 1, 5, 31, 32, 33, 100}) {
     std::vector<std::string> texts;
@@ -137,11 +148,7 @@ TEST_F(StoreTest, InsertRowsWritesEveryRowAcrossStatementShapes) {
 TEST_F(StoreTest, InsertRowsFailsOnAConstraintAndTheWriteLeavesNothing) {
   auto store = Store::Open(dir_);
   ASSERT_TRUE(store.ok());
-  ASSERT_TRUE((*store)
-                  ->Write([](Connection& db) {
-                    return db.Exec("CREATE TABLE rows_t (a INTEGER PRIMARY KEY, b TEXT NOT NULL)");
-                  })
-                  .ok());
+  CreateRowsTable(**store);
   std::int64_t before_failure = -1;
   Status s = (*store)->Write([&](Connection& db) -> Status {
     // 40 rows: 32 in the first statement, and the 36th repeats the 4th's key.
@@ -149,9 +156,7 @@ TEST_F(StoreTest, InsertRowsFailsOnAConstraintAndTheWriteLeavesNothing) {
         InsertRows(db, "rows_t (a, b)", 2, 40, [](Statement& st, int c, std::size_t i) {
           st.Bind(c, static_cast<std::int64_t>(i == 35 ? 3 : i)).Bind(c + 1, "x");
         });
-    PACTUM_ASSIGN_OR_RETURN(auto count, db.Prepare("SELECT COUNT(*) FROM rows_t"));
-    PACTUM_TRY(count.Step().status());
-    before_failure = count.ColumnInt(0);
+    before_failure = CountRows(db);
     return inserted;
   });
   EXPECT_FALSE(s.ok());
@@ -160,9 +165,7 @@ TEST_F(StoreTest, InsertRowsFailsOnAConstraintAndTheWriteLeavesNothing) {
   std::int64_t after = -1;
   ASSERT_TRUE((*store)
                   ->Read([&](Connection& db) -> Status {
-                    PACTUM_ASSIGN_OR_RETURN(auto count, db.Prepare("SELECT COUNT(*) FROM rows_t"));
-                    PACTUM_TRY(count.Step().status());
-                    after = count.ColumnInt(0);
+                    after = CountRows(db);
                     return Status::Ok();
                   })
                   .ok());
