@@ -204,24 +204,32 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   }
 
   // Stored repeats, and the records disputes name (same agent and workflow, already stored).
-  PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
-    for (Accepted& a : accepted) {
-      if (!a.key || a.same_as_item) continue;
-      PACTUM_ASSIGN_OR_RETURN(a.same_as_stored,
-                              store::FindEvidenceByIdempotencyKey(db, caller.tenant_id, *a.key));
-    }
-    for (const auto& [i, id] : disputes) {
-      if (accepted[i].same_as_stored || accepted[i].same_as_item) continue;
-      PACTUM_ASSIGN_OR_RETURN(auto disputed, store::FindEvidence(db, caller.tenant_id, id));
-      const trust::Evidence& e = accepted[i].evidence;
-      if (!disputed || disputed->agent_id != e.agent || disputed->workflow != e.workflow)
-        return At(items[i].where,
-                  NotFound("dispute.evidence_id: no evidence \"" + id + "\" of agent \"" + e.agent +
-                               "\" in workflow \"" + e.workflow + "\"",
-                           {{"field", "dispute.evidence_id"}}));
-    }
-    return Status::Ok();
-  }));
+  // Only keys the filter may have seen are looked up: a retry's, or one of its rare false
+  // positives.
+  std::vector<Accepted*> seen;
+  for (Accepted& a : accepted) {
+    if (a.key && !a.same_as_item &&
+        keys_seen_.MayContain(IdempotencyKeyHash{}({caller.tenant_id, *a.key})))
+      seen.push_back(&a);
+  }
+  if (!seen.empty() || !disputes.empty())
+    PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
+      for (Accepted* a : seen) {
+        PACTUM_ASSIGN_OR_RETURN(a->same_as_stored,
+                                store::FindEvidenceByIdempotencyKey(db, caller.tenant_id, *a->key));
+      }
+      for (const auto& [i, id] : disputes) {
+        if (accepted[i].same_as_stored || accepted[i].same_as_item) continue;
+        PACTUM_ASSIGN_OR_RETURN(auto disputed, store::FindEvidence(db, caller.tenant_id, id));
+        const trust::Evidence& e = accepted[i].evidence;
+        if (!disputed || disputed->agent_id != e.agent || disputed->workflow != e.workflow)
+          return At(items[i].where,
+                    NotFound("dispute.evidence_id: no evidence \"" + id + "\" of agent \"" +
+                                 e.agent + "\" in workflow \"" + e.workflow + "\"",
+                             {{"field", "dispute.evidence_id"}}));
+      }
+      return Status::Ok();
+    }));
 
   std::vector<ledger::LeafEntry> leaves;
   std::vector<store::EvidenceRow> rows;  // the evidence row of each leaf
@@ -244,6 +252,10 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
       if (accepted[i].key) keys.emplace_back(caller.tenant_id, *accepted[i].key);
     }
     keys_in_flight_.insert(keys.begin(), keys.end());
+    // Seen from now on, whether or not the commit succeeds: a key not stored after all is a
+    // false positive, looked up in the store.
+    for (const auto& key : keys)
+      keys_seen_.Add(IdempotencyKeyHash{}(key));
     // The rows are written together, in the transaction that commits their leaves.
     auto committed = ledger_->Enqueue(
         std::move(leaves),

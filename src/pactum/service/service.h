@@ -19,6 +19,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "pactum/base/bloom_filter.h"
 #include "pactum/base/clock.h"
 #include "pactum/base/periodic.h"
 #include "pactum/base/status.h"
@@ -341,17 +342,22 @@ class Service {
   std::condition_variable loop_turn_;
   std::uint64_t evidence_queued_ = 0;   // tickets handed out
   std::uint64_t evidence_applied_ = 0;  // tickets done with (applied, or failed)
-  // Idempotency keys (tenant id, key) of queued evidence not yet applied: a submission that
-  // repeats one waits until it is, so that it finds the stored record. The views are into the
-  // submitting call's own caller and items, which outlive them (it erases them when applied):
-  // copies and a tree of them cost more under the loop's lock than the rest of queueing.
-  struct KeyInFlightHash {
+  // An idempotency key (tenant id, key), hashed.
+  struct IdempotencyKeyHash {
     std::size_t operator()(const std::pair<std::string_view, std::string_view>& k) const {
       return std::hash<std::string_view>{}(k.second) * 31 + std::hash<std::string_view>{}(k.first);
     }
   };
-  std::unordered_set<std::pair<std::string_view, std::string_view>, KeyInFlightHash>
+  // Idempotency keys of queued evidence not yet applied: a submission that repeats one waits
+  // until it is, so that it finds the stored record. The views are into the submitting call's
+  // own caller and items, which outlive them (it erases them when applied): copies and a tree of
+  // them cost more under the loop's lock than the rest of queueing.
+  std::unordered_set<std::pair<std::string_view, std::string_view>, IdempotencyKeyHash>
       keys_in_flight_;
+  // Every idempotency key ever queued (replayed at start, added when queued): a key it has never
+  // seen is new without asking the store, as nearly every key is. Its false positives are asked
+  // about; the evidence table's unique index stays the last word. Under loop_mu_.
+  BloomFilter keys_seen_;
   std::unique_lock<std::mutex> LockLoop();
   // The number of the evidence stream of (tenant id, agent, workflow): created in the store the
   // first time, committed before any row names it, and remembered (numbers never change).
