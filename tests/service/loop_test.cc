@@ -252,7 +252,9 @@ TEST_F(LoopTest, ConcurrentSubmissionsApplyInLogOrder) {
   // Agent changes and pact versions land among the submissions, some while a submission is
   // between its look-up in the book and its place in the log.
   for (int v = 2; v <= 6; ++v) {
-    Register("triage-a", "v" + std::to_string(v), /*create=*/false);
+    std::string prompt = "v";  // appended, not "v" + ...: GCC 12 misreads that (-Wrestrict)
+    prompt += std::to_string(v);
+    Register("triage-a", prompt, /*create=*/false);
     Publish(TriagePact(v, 0.92 - 0.01 * v));
   }
   for (std::thread& t : threads)
@@ -272,6 +274,45 @@ TEST_F(LoopTest, ConcurrentSubmissionsApplyInLogOrder) {
 // Evidence stored before migration 7, its rows naming tenant, agent and workflow as texts, is
 // carried over: trust replays the same, scorecards count the same, a dispute finds the record
 // it names and a repeated idempotency key is still a repeat.
+// A key is remembered as seen when it is queued, before its commit. When that commit fails, the
+// retry finds the key seen but not stored, and stores it; the retry after that is a repeat.
+TEST_F(LoopTest, AKeyWhoseCommitFailedIsStoredOnItsRetry) {
+  Register("triage-a", "v1");
+  Publish(TriagePact(1, 0.9));
+  auto keyed = [] {
+    std::vector<EvidenceSubmission> items;
+    items.push_back({Json{{"kind", "production_outcome"},
+                          {"agent", "triage-a"},
+                          {"workflow", "alert_triage"},
+                          {"classification", {{"predicted", "TP"}, {"actual", "TP"}}}},
+                     "retried-key", ""});
+    return items;
+  };
+  {
+    // Another connection holds the write lock: the commit fails after SQLite's busy timeout.
+    auto db = store::Connection::Open(dir_ / "pactum.db");
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE((*db)->Exec("BEGIN IMMEDIATE").ok());
+    auto failed = service_->SubmitEvidence(caller_, keyed());
+    EXPECT_FALSE(failed.ok());
+    ASSERT_TRUE((*db)->Exec("ROLLBACK").ok());
+  }
+  auto stored = service_->SubmitEvidence(caller_, keyed());
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_FALSE(stored->front().duplicate);
+  auto repeat = service_->SubmitEvidence(caller_, keyed());
+  ASSERT_TRUE(repeat.ok()) << repeat.status().ToString();
+  EXPECT_TRUE(repeat->front().duplicate);
+  EXPECT_EQ(repeat->front().id, stored->front().id);
+  // And after a restart, from the stored key.
+  Reopen();
+  Authenticate();
+  auto replayed = service_->SubmitEvidence(caller_, keyed());
+  ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
+  EXPECT_TRUE(replayed->front().duplicate);
+  EXPECT_EQ(replayed->front().id, stored->front().id);
+}
+
 TEST_F(LoopTest, EvidenceStoredBeforeMigration7IsCarriedOver) {
   Register("triage-a", "v1");
   Register("triage-b", "v1");
