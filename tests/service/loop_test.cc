@@ -123,6 +123,18 @@ class LoopTest : public ::testing::Test {
     return e.ok() ? *e : Json::array();
   }
 
+  // One production outcome of `agent` in alert_triage, under the idempotency key `key`.
+  static std::vector<EvidenceSubmission> KeyedOutcome(const std::string& agent,
+                                                      const std::string& key) {
+    std::vector<EvidenceSubmission> items;
+    items.push_back({Json{{"kind", "production_outcome"},
+                          {"agent", agent},
+                          {"workflow", "alert_triage"},
+                          {"classification", {{"predicted", "TP"}, {"actual", "TP"}}}},
+                     key, ""});
+    return items;
+  }
+
   ManualClock clock_{FromUnixMillis(1'795'291'262'000)};
   std::filesystem::path dir_;
   std::unique_ptr<Service> service_;
@@ -279,15 +291,7 @@ TEST_F(LoopTest, ConcurrentSubmissionsApplyInLogOrder) {
 TEST_F(LoopTest, AKeyWhoseCommitFailedIsStoredOnItsRetry) {
   Register("triage-a", "v1");
   Publish(TriagePact(1, 0.9));
-  auto keyed = [] {
-    std::vector<EvidenceSubmission> items;
-    items.push_back({Json{{"kind", "production_outcome"},
-                          {"agent", "triage-a"},
-                          {"workflow", "alert_triage"},
-                          {"classification", {{"predicted", "TP"}, {"actual", "TP"}}}},
-                     "retried-key", ""});
-    return items;
-  };
+  auto keyed = [] { return KeyedOutcome("triage-a", "retried-key"); };
   {
     // Another connection holds the write lock: the commit fails after SQLite's busy timeout.
     auto db = store::Connection::Open(dir_ / "pactum.db");
@@ -319,12 +323,7 @@ TEST_F(LoopTest, EvidenceStoredBeforeMigration7IsCarriedOver) {
   Publish(TriagePact(1, 0.9));
   auto ids = Submit("triage-a", 120, 3);
   Submit("triage-b", 80, 40);
-  std::vector<EvidenceSubmission> keyed;
-  keyed.push_back({Json{{"kind", "production_outcome"},
-                        {"agent", "triage-b"},
-                        {"workflow", "alert_triage"},
-                        {"classification", {{"predicted", "TP"}, {"actual", "TP"}}}},
-                   "alert-7", ""});
+  const std::vector<EvidenceSubmission> keyed = KeyedOutcome("triage-b", "alert-7");
   auto first = service_->SubmitEvidence(caller_, keyed);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   const Json a = Explain("triage-a"), b = Explain("triage-b");
