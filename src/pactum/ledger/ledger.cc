@@ -23,10 +23,13 @@ constexpr std::size_t kMaxBatch = 8192;
 // answerer. Waking one caller costs about as much as handing it to another thread.
 constexpr std::size_t kAnswerInline = 2;
 
-Result<Hash> HashFromBlob(std::string_view blob, const std::string& what) {
+// `what()` names the hash for an error, and is called only then: a proof reads a dozen hashes,
+// none of which needs its name spelled out unless it is damaged.
+template <typename Describe>
+Result<Hash> HashFromBlob(std::string_view blob, const Describe& what) {
   Hash hash{};
   if (blob.size() != hash.size())
-    return Corruption(what + " has " + std::to_string(blob.size()) + " bytes, not 32");
+    return Corruption(what() + " has " + std::to_string(blob.size()) + " bytes, not 32");
   std::memcpy(hash.data(), blob.data(), hash.size());
   return hash;
 }
@@ -53,11 +56,13 @@ class SubtreeReader {
     stmt.Reset();
     stmt.Bind(1, ToSql(level == 0 ? index : merkle::CompletionOrder(level, index)));
     PACTUM_ASSIGN_OR_RETURN(bool found, stmt.Step());
-    const std::string what = "stored hash of subtree (level " + std::to_string(level) + ", index " +
-                             std::to_string(index) + ")";
-    if (!found) return Corruption(what + " is missing");
+    auto what = [&] {
+      return "stored hash of subtree (level " + std::to_string(level) + ", index " +
+             std::to_string(index) + ")";
+    };
+    if (!found) return Corruption(what() + " is missing");
     if (level != 0 && (stmt.ColumnInt(1) != level || ToSql(index) != stmt.ColumnInt(2)))
-      return Corruption(what + " is missing: its place holds level " +
+      return Corruption(what() + " is missing: its place holds level " +
                         std::to_string(stmt.ColumnInt(1)) + ", index " +
                         std::to_string(stmt.ColumnInt(2)));
     return HashFromBlob(stmt.ColumnBlob(0), what);
@@ -645,7 +650,8 @@ Result<StoredLeaf> Ledger::Leaf(std::uint64_t index) {
     leaf.tenant = select.ColumnText(0);
     leaf.type = select.ColumnText(1);
     leaf.data = select.ColumnBlob(2);
-    PACTUM_ASSIGN_OR_RETURN(leaf.leaf_hash, HashFromBlob(select.ColumnBlob(3), "leaf hash"));
+    PACTUM_ASSIGN_OR_RETURN(leaf.leaf_hash, HashFromBlob(select.ColumnBlob(3),
+                                                         [] { return std::string("leaf hash"); }));
     return Status::Ok();
   }));
   return leaf;
