@@ -23,6 +23,7 @@
 #include "pactum/base/clock.h"
 #include "pactum/base/periodic.h"
 #include "pactum/base/status.h"
+#include "pactum/base/work_pool.h"
 #include "pactum/control/control.h"
 #include "pactum/ledger/bundle.h"
 #include "pactum/ledger/ledger.h"
@@ -368,6 +369,8 @@ class Service {
   std::mutex boundaries_mu_;
   std::map<std::string, std::shared_ptr<const control::Boundary>> boundaries_;  // by pact hash
   control::FastSampler sampler_;
+  // Cores lent to large submissions' preparation (evidence.cc).
+  WorkPool work_pool_{WorkPool::DefaultHelpers()};
 
   // The mode an admin switch gives the pact now, if one is newer than the pact's version.
   std::optional<pact::Mode> SwitchedMode(const std::string& tenant_id,
