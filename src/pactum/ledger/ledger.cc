@@ -9,6 +9,7 @@
 #include "pactum/base/canonical_json.h"
 #include "pactum/base/id.h"
 #include "pactum/base/json.h"
+#include "pactum/base/thread_name.h"
 
 namespace pactum::ledger {
 
@@ -337,6 +338,7 @@ void Ledger::Queue(std::unique_ptr<PendingBatch> batch) {
 }
 
 void Ledger::RunSequencer() {
+  NameThisThread("pactum-log-seq");
   std::vector<std::unique_ptr<PendingBatch>> taken;
   std::vector<PendingBatch*> prepared;
   std::vector<PendingAppend*> appends;
@@ -416,6 +418,7 @@ void Ledger::RunSequencer() {
 }
 
 void Ledger::RunAnswerer() {
+  NameThisThread("pactum-log-ans");
   std::deque<std::unique_ptr<PendingBatch>> ready;
   for (;;) {
     {

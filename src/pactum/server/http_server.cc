@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pactum/base/encoding.h"
+#include "pactum/base/thread_name.h"
 
 namespace pactum::server {
 namespace {
@@ -408,7 +409,10 @@ void HttpServer::Run() {
               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2));
   std::vector<std::thread> threads;
   for (int i = 1; i < n; ++i)
-    threads.emplace_back([&impl] { impl.ioc.run(); });
+    threads.emplace_back([&impl] {
+      NameThisThread("pactum-io");
+      impl.ioc.run();
+    });
   impl.ioc.run();
   for (auto& t : threads)
     t.join();

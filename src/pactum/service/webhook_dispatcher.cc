@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pactum/base/json.h"
+#include "pactum/base/thread_name.h"
 #include "pactum/webhooks/message.h"
 #include "pactum/webhooks/retry.h"
 #include "pactum/webhooks/sender.h"
@@ -28,8 +29,14 @@ Service::WebhookDispatcher::WebhookDispatcher(store::Store& store, const Clock& 
     : store_(store), clock_(clock), options_(options), jitter_(std::random_device{}()) {
   const int workers = std::max(1, options_.concurrency);
   for (int i = 0; i < workers; ++i)
-    workers_.emplace_back([this] { Work(); });
-  loop_ = std::thread([this] { Loop(); });
+    workers_.emplace_back([this] {
+      NameThisThread("pactum-webhook");
+      Work();
+    });
+  loop_ = std::thread([this] {
+    NameThisThread("pactum-webhooks");
+    Loop();
+  });
 }
 
 Service::WebhookDispatcher::~WebhookDispatcher() {

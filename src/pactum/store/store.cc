@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pactum/base/clock.h"
+#include "pactum/base/thread_name.h"
 
 namespace pactum::store {
 namespace {
@@ -62,6 +63,7 @@ void Store::StartCheckpoints(std::unique_ptr<Connection> conn) {
 }
 
 void Store::RunCheckpoints(std::unique_ptr<Connection> conn) {
+  NameThisThread("pactum-ckpt");
   std::unique_lock lock(checkpoint_mu_);
   while (true) {
     checkpoint_cv_.wait(lock, [&] { return checkpoint_wanted_ || stopping_; });
