@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pactum/base/thread_name.h"
+
 namespace pactum {
 
 // A caller's work, on its stack. Every field is read and written under the pool's mu_ except
@@ -72,6 +74,7 @@ void WorkPool::ForEachChunk(std::size_t count, std::size_t chunk,
 }
 
 void WorkPool::Help() {
+  NameThisThread("pactum-helper");
   std::unique_lock lock(mu_);
   for (;;) {
     work_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
