@@ -98,20 +98,28 @@ void TrustBook::SetFingerprint(const std::string& tenant_id, const std::string& 
 Status TrustBook::ApplyEvidence(const std::string& tenant_id, const trust::Evidence& evidence,
                                 std::vector<LoopEvent>* events) {
   std::unique_lock lock(mu_);
-  auto covering = CoveringLocked(tenant_id, evidence.workflow, evidence.agent);
-  if (covering == nullptr)
-    return InvalidArgument("no published pact covers agent \"" + evidence.agent +
-                               "\" in workflow \"" + evidence.workflow + "\"",
-                           {{"field", "workflow"}});
-  StateKey key{tenant_id, evidence.agent, evidence.workflow};
-  auto it = states_.find(key);
-  if (it == states_.end()) {
-    PACTUM_ASSIGN_OR_RETURN(trust::AgentTrust created,
-                            trust::AgentTrust::Create(covering->pact, config_));
-    // The state starts with the agent's current fingerprint: the evidence it earns is its own.
-    if (auto fp = fingerprints_.find({tenant_id, evidence.agent}); fp != fingerprints_.end())
-      created.FingerprintChanged(evidence.time, fp->second, nullptr);
-    it = states_.emplace(key, State{std::move(created), covering->hash}).first;
+  const std::uint64_t version = recording_version_.load();
+  auto it = states_.find(std::tie(tenant_id, evidence.agent, evidence.workflow));
+  // Every item is checked against the pacts in force; an agent's items in a row, against the
+  // same pacts, are checked once.
+  if (it == states_.end() || it->second.covered_at != version) {
+    auto covering = CoveringLocked(tenant_id, evidence.workflow, evidence.agent);
+    if (covering == nullptr)
+      return InvalidArgument("no published pact covers agent \"" + evidence.agent +
+                                 "\" in workflow \"" + evidence.workflow + "\"",
+                             {{"field", "workflow"}});
+    if (it == states_.end()) {
+      PACTUM_ASSIGN_OR_RETURN(trust::AgentTrust created,
+                              trust::AgentTrust::Create(covering->pact, config_));
+      // The state starts with the agent's current fingerprint: the evidence it earns is its own.
+      if (auto fp = fingerprints_.find({tenant_id, evidence.agent}); fp != fingerprints_.end())
+        created.FingerprintChanged(evidence.time, fp->second, nullptr);
+      it = states_
+               .emplace(StateKey{tenant_id, evidence.agent, evidence.workflow},
+                        State{std::move(created), covering->hash})
+               .first;
+    }
+    it->second.covered_at = version;
   }
   std::vector<trust::TrustEvent> caused;
   PACTUM_TRY(it->second.trust.Apply(evidence, &caused));

@@ -79,6 +79,9 @@ class TrustBook {
   struct State {
     trust::AgentTrust trust;
     std::string pact_hash;
+    // The recording version at which a pact was last found to cover it: until pacts change, the
+    // next item need not look again.
+    std::uint64_t covered_at = 0;
   };
 
   std::shared_ptr<const PublishedPact> CoveringLocked(const std::string& tenant_id,
@@ -96,7 +99,7 @@ class TrustBook {
   // By tenant, in log order.
   std::map<std::string, std::vector<std::shared_ptr<const PublishedPact>>> pacts_;
   std::map<std::pair<std::string, std::string>, std::string> fingerprints_;
-  std::map<StateKey, State> states_;
+  std::map<StateKey, State, std::less<>> states_;  // found by views too: no copies to look up
   std::atomic<std::uint64_t> recording_version_{0};
 };
 
