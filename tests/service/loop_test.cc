@@ -405,8 +405,8 @@ TEST_F(LoopTest, EvidenceStoredBeforeMigration7IsCarriedOver) {
   ASSERT_TRUE(cards.ok()) << cards.status().ToString();
   service_.reset();
   {
-    // The layout migrations 3-6 left, and the schema version before 7. (A later migration
-    // must be undone here too.)
+    // The layout migrations 3-6 left, and the schema version before 7. Migration 8 only
+    // rebuilt an index of the table dropped here. (A later migration must be undone here too.)
     auto db = store::Connection::Open(dir_ / "pactum.db");
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     Status undone = (*db)->Exec(R"sql(
