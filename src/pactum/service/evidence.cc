@@ -308,6 +308,11 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     Result<std::vector<ledger::Receipt>> receipts = committed.get();
     loop.lock();
     loop_turn_.wait(loop, [&] { return evidence_applied_ == ticket; });
+    // This ticket's turn lasts until it counts itself applied: no other submission applies or
+    // logs events meanwhile, and no other writer changes the book (LockLoop waits for it). The
+    // lock is let go for the trust update and the events, so that other submissions queue
+    // theirs meanwhile (keys of this one still in flight make their repeats wait).
+    loop.unlock();
     Status applied = receipts.status();
     std::vector<LoopEvent> events;
     for (std::size_t j = 0; applied.ok() && j < leaf_item.size(); ++j) {
@@ -331,6 +336,7 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     }
     // Queued in ticket order too, so they follow their causes in the log as replay expects.
     Result<std::future<Status>> queued = QueueEvents(std::move(events));
+    loop.lock();
     for (const auto& key : keys)
       keys_in_flight_.erase(key);
     ++evidence_applied_;

@@ -335,10 +335,11 @@ class Service {
   // Serialises the loop's writes (agents, pacts, evidence), so the order trust sees them in
   // is the log's order, the order a restart replays. Evidence holds it to check its items
   // against the book and the store and queue their leaves (built before), lets go while they
-  // commit, and takes it again to apply them, in the order they were queued (its ticket):
-  // submissions overlap each other's commits. Every other writer takes it through LockLoop,
-  // which waits until no queued evidence is left to apply, since what it changes (agents,
-  // pacts) is what evidence is validated against.
+  // commit, and waits under it for its turn to apply them, in the order they were queued (its
+  // ticket), which lasts until it counts itself applied: the update itself runs without the
+  // lock, so submissions overlap each other's commits and updates. Every other writer takes it
+  // through LockLoop, which waits until no queued evidence is left to apply, since what it
+  // changes (agents, pacts) is what evidence is validated against.
   std::mutex loop_mu_;
   std::condition_variable loop_turn_;
   std::uint64_t evidence_queued_ = 0;   // tickets handed out
