@@ -346,12 +346,15 @@ TEST_F(LoopTest, ALargeSubmissionIsPreparedInChunksAndAnsweredInItsOrder) {
     }
     previous = &r;
   }
-  // The same submission again is all repeats, of the same records.
+  // The same submission again is all repeats, of the same records, with the leaf hashes read
+  // back from the log: the ones the first receipts gave.
   auto again = service_->SubmitEvidence(caller_, submission("big-"));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   for (int i = 0; i < kItems; ++i) {
     EXPECT_TRUE((*again)[i].duplicate) << i;
     EXPECT_EQ((*again)[i].id, (*receipts)[i].id) << i;
+    EXPECT_FALSE((*receipts)[i].leaf_hash.empty()) << i;
+    EXPECT_EQ((*again)[i].leaf_hash, (*receipts)[i].leaf_hash) << i;
   }
 }
 

@@ -42,9 +42,11 @@ struct Accepted {
   // under it.
   std::shared_ptr<const PublishedPact> pact;
   std::string fingerprint;
-  // Its log leaf, prepared, and the evidence row written with it (its log index set then):
-  // built before the lock, and not for a repeat of an earlier item.
+  // Its log leaf, prepared, with its hash as a receipt gives it, and the evidence row written
+  // with it (its log index set then): built before the lock, and not for a repeat of an earlier
+  // item.
   ledger::LeafEntry leaf;
+  std::string leaf_hash;  // base64
   store::EvidenceRow row;
   // A repeat of an earlier item of this request, or of a stored record.
   std::optional<std::size_t> same_as_item;
@@ -106,6 +108,7 @@ Status WriteLeaf(const std::string& where, Accepted& a) {
   a.leaf.canonical_body.clear();
   if (!prepared.ok()) return At(where, prepared.status());
   a.leaf.prepared = std::move(*prepared);
+  a.leaf_hash = Base64Encode(AsBytes(a.leaf.prepared->leaf_hash));
   return Status::Ok();
 }
 
@@ -272,13 +275,14 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     }));
 
   std::vector<ledger::LeafEntry> leaves;
-  std::vector<store::EvidenceRow> rows;  // the evidence row of each leaf
-  std::vector<std::size_t> leaf_item;    // the item each leaf records
+  // The evidence row of each leaf, left in `accepted`, which outlives the commit.
+  std::vector<store::EvidenceRow*> rows;
+  std::vector<std::size_t> leaf_item;  // the item each leaf records
   for (std::size_t i = 0; i < accepted.size(); ++i) {
     Accepted& a = accepted[i];
     if (a.same_as_item || a.same_as_stored) continue;
     leaves.push_back(std::move(a.leaf));
-    rows.push_back(std::move(a.row));
+    rows.push_back(&a.row);
     leaf_item.push_back(i);
   }
   std::vector<EvidenceReceipt> out(accepted.size());
@@ -298,10 +302,9 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
       keys_seen_.Add(IdempotencyKeyHash{}(key));
     // The rows are written together, in the transaction that commits their leaves.
     auto committed = ledger_->Enqueue(
-        std::move(leaves),
-        [rows = std::move(rows)](store::Connection& db, std::uint64_t first) mutable {
+        std::move(leaves), [rows = std::move(rows)](store::Connection& db, std::uint64_t first) {
           for (std::size_t j = 0; j < rows.size(); ++j)
-            rows[j].log_index = first + j;
+            rows[j]->log_index = first + j;
           return store::InsertEvidence(db, rows);
         });
     loop.unlock();
@@ -320,7 +323,7 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
       EvidenceReceipt& r = out[i];
       r.id = accepted[i].evidence.id;
       r.log_index = (*receipts)[j].index;
-      r.leaf_hash = Base64Encode(AsBytes((*receipts)[j].leaf_hash));
+      r.leaf_hash = std::move(accepted[i].leaf_hash);  // the hash the log was given
       std::vector<LoopEvent> caused;
       // Validated against the book above, which no writer has changed since (LockLoop waits
       // for this ticket): this does not fail.

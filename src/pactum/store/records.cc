@@ -163,9 +163,9 @@ Result<std::int64_t> EvidenceStream(Connection& db, std::string_view tenant_id,
   return *stream;
 }
 
-Status InsertEvidence(Connection& db, const std::vector<EvidenceRow>& rows) {
-  for (const EvidenceRow& row : rows) {
-    if (row.stream <= 0) return Internal("evidence row " + row.id + " has no stream");
+Status InsertEvidence(Connection& db, const std::vector<EvidenceRow*>& rows) {
+  for (const EvidenceRow* row : rows) {
+    if (row->stream <= 0) return Internal("evidence row " + row->id + " has no stream");
   }
   // Borrowed: the rows outlive the statements, which run on the log's sequencer.
   constexpr auto kBorrowed = Statement::Bytes::kBorrowed;
@@ -173,7 +173,7 @@ Status InsertEvidence(Connection& db, const std::vector<EvidenceRow>& rows) {
                     "evidence (log_index, stream, id, tenant_id, kind, time, idempotency_key, "
                     "received_at)",
                     8, rows.size(), [&](Statement& st, int c, std::size_t i) {
-                      const EvidenceRow& row = rows[i];
+                      const EvidenceRow& row = *rows[i];
                       st.Bind(c, ToSql(row.log_index))
                           .Bind(c + 1, row.stream)
                           .Bind(c + 2, row.id, kBorrowed)

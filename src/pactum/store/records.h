@@ -71,8 +71,8 @@ struct EvidenceRow {
 Result<std::int64_t> EvidenceStream(Connection& db, std::string_view tenant_id,
                                     std::string_view agent_id, std::string_view workflow);
 // Inserts the rows, each under its stream (row.stream), which names its agent and workflow: the
-// rows' agent_id and workflow are not read.
-Status InsertEvidence(Connection& db, const std::vector<EvidenceRow>& rows);
+// rows' agent_id and workflow are not read. The caller keeps the rows.
+Status InsertEvidence(Connection& db, const std::vector<EvidenceRow*>& rows);
 Result<std::optional<EvidenceRow>> FindEvidenceByIdempotencyKey(Connection& db,
                                                                 std::string_view tenant_id,
                                                                 std::string_view key);
