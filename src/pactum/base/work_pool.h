@@ -40,7 +40,7 @@ class WorkPool {
 
   std::mutex mu_;
   std::condition_variable work_;  // a job was queued, or the pool stops
-  std::condition_variable done_;  // a chunk finished
+  std::condition_variable done_;  // a job's last chunk finished
   std::deque<Job*> jobs_;         // jobs with chunks not yet taken, oldest first
   bool stopping_ = false;
   std::vector<std::thread> helpers_;  // last: they start after the state above exists

@@ -100,8 +100,8 @@ Status TrustBook::ApplyEvidence(const std::string& tenant_id, const trust::Evide
   std::unique_lock lock(mu_);
   const std::uint64_t version = recording_version_.load();
   auto it = states_.find(std::tie(tenant_id, evidence.agent, evidence.workflow));
-  // Every item is checked against the pacts in force; an agent's items in a row, against the
-  // same pacts, are checked once.
+  // Evidence needs a pact in force that covers it. A state found covered is not looked up
+  // again until pacts or fingerprints change (the recording version moves with either).
   if (it == states_.end() || it->second.covered_at != version) {
     auto covering = CoveringLocked(tenant_id, evidence.workflow, evidence.agent);
     if (covering == nullptr)
