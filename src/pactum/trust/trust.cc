@@ -750,20 +750,22 @@ struct AgentTrust::State {
     double value = 0, lower_bound = 0, n = 0;
     if (detailed) score.dimensions.reserve(views.size());
     for (std::size_t i = 0; i < views.size(); ++i) {
-      DimensionScore d;
-      d.measured = views[i].measured;
-      d.mean = views[i].mean;
-      d.lower_bound = views[i].lower_bound;
-      d.n = views[i].n;
-      if (d.measured && total_weight > 0) {
-        d.weight = dimension_weights[i] / total_weight;
-        value += d.weight * d.mean;
-        lower_bound += d.weight * d.lower_bound;
-        n += d.weight * d.n;
+      const DimensionView& view = views[i];
+      double weight = 0;
+      if (view.measured && total_weight > 0) {
+        weight = dimension_weights[i] / total_weight;
+        value += weight * view.mean;
+        lower_bound += weight * view.lower_bound;
+        n += weight * view.n;
       }
       if (detailed) {
+        DimensionScore& d = score.dimensions.emplace_back();
         d.name = dimension_names[i];
-        score.dimensions.push_back(std::move(d));
+        d.measured = view.measured;
+        d.mean = view.mean;
+        d.lower_bound = view.lower_bound;
+        d.n = view.n;
+        d.weight = weight;
       }
     }
     score.measured = total_weight > 0;
