@@ -491,24 +491,30 @@ struct AppliedItem {
 // strings, which cost more than the whole scoring path (docs/PERFORMANCE.md "Trust").
 class AppliedIndex {
  public:
-  // The index of the item with this id.
-  std::optional<std::size_t> Find(std::string_view id) const {
+  static std::uint64_t Hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+  // Starts loading the slot a look-up of `hash` begins at: with millions of items the table is
+  // far larger than the caches, and the load would otherwise stall the look-up.
+  void Prefetch(std::uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & mask_]);
+  }
+  // The index of the item with this id (of this Hash).
+  std::optional<std::size_t> Find(std::string_view id) const { return Find(id, Hash(id)); }
+  std::optional<std::size_t> Find(std::string_view id, std::uint64_t hash) const {
     if (slots_.empty()) return std::nullopt;
-    const std::uint64_t hash = Hash(id);
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& slot = slots_[i];
       if (slot.item == 0) return std::nullopt;
       if (slot.hash == hash && IdOf(slot.item - 1) == id) return slot.item - 1;
     }
   }
-  // Adds an item under an id Find does not know.
-  void Insert(std::string_view id, AppliedItem item) {
+  // Adds an item under an id (of this Hash) Find does not know.
+  void Insert(std::string_view id, std::uint64_t hash, AppliedItem item) {
     if (2 * (items_.size() + 1) > slots_.size()) Grow();
     item.id_offset = arena_.size();
     item.id_size = id.size();
     arena_.append(id);
     items_.push_back(item);
-    Place(Hash(id), items_.size());
+    Place(hash, items_.size());
   }
   AppliedItem& operator[](std::size_t i) { return items_[i]; }
 
@@ -518,7 +524,6 @@ class AppliedIndex {
     std::size_t item = 0;  // index + 1; 0: empty
   };
 
-  static std::uint64_t Hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
   std::string_view IdOf(std::size_t i) const {
     return std::string_view(arena_).substr(items_[i].id_offset, items_[i].id_size);
   }
@@ -1133,10 +1138,13 @@ Status AgentTrust::Apply(const Evidence& evidence, std::vector<TrustEvent>* even
       !(std::fabs(evidence.time / s.config.half_life_seconds) < 4e15)) {
     return InvalidArgument("time: must be finite", {{"field", "time"}});
   }
+  // The look-up of the id below waits on memory: it starts now, while the ranges are checked.
+  const std::uint64_t id_hash = AppliedIndex::Hash(evidence.id);
+  if (!evidence.id.empty()) s.applied.Prefetch(id_hash);
   // Evidence built in code skips EvidenceFromJson: the ranges the math relies on again.
   PACTUM_TRY(CheckRanges(evidence.observed, ""));
   if (evidence.correction) PACTUM_TRY(CheckRanges(*evidence.correction, "dispute.correction."));
-  if (!evidence.id.empty() && s.applied.Find(evidence.id)) {
+  if (!evidence.id.empty() && s.applied.Find(evidence.id, id_hash)) {
     return AlreadyExists("evidence " + evidence.id + " was already applied", {{"field", "id"}});
   }
   std::vector<TrustEvent> local;
@@ -1199,7 +1207,7 @@ Status AgentTrust::Apply(const Evidence& evidence, std::vector<TrustEvent>* even
     s.AddCollected(item.capability, evidence.time, evidence.severity, item,
                    item.capability ? cap_touched : rep_touched);
   }
-  if (!evidence.id.empty()) s.applied.Insert(evidence.id, item);
+  if (!evidence.id.empty()) s.applied.Insert(evidence.id, id_hash, item);
 
   auto [cap, rep] = s.RefreshViews(evidence.time);
   if (!s.fresh && cap.measured && cap.n >= s.config.fresh_after_evidence) s.fresh = true;
