@@ -718,6 +718,28 @@ TEST(AgentTrust, SetConditionsJudgeTheActionsTaken) {
   EXPECT_EQ(trust.Snapshot(kT0 + 1).autonomy, Autonomy::kSuspended);
 }
 
+// In a finite window, the actions of an item leave the set with it: the forbidden action taken
+// once stops failing the condition when it falls out of the window.
+TEST(AgentTrust, SetConditionsForgetActionsThatLeaveTheWindow) {
+  pact::Condition scope = Cond("scope", "actions.taken", Op::kExcludes, 0, Severity::kMinor,
+                               /*window_seconds=*/3600);
+  scope.names = {"delete_mailbox"};
+  AgentTrust trust = MakeTrust(MakePact({scope}));
+  Evidence bad = Item("e1", EvidenceKind::kProductionOutcome, kT0);
+  bad.observed.actions = {"open_ticket", "delete_mailbox"};
+  EXPECT_EQ(Count(Apply(trust, bad), "pact.breached"), 1);
+  Evidence inside = Item("e2", EvidenceKind::kProductionOutcome, kT0 + 1800);
+  inside.observed.actions = {"open_ticket"};
+  Apply(trust, inside);
+  EXPECT_EQ(trust.Explain(kT0 + 1800).at("conditions")[0].at("passing"), false);
+  Evidence after = Item("e3", EvidenceKind::kProductionOutcome, kT0 + 4000);
+  after.observed.actions = {"close_ticket"};
+  Apply(trust, after);
+  const Json condition = trust.Explain(kT0 + 4000).at("conditions")[0];
+  EXPECT_EQ(condition.at("passing"), true) << condition.dump();
+  EXPECT_EQ(condition.at("samples"), 2) << condition.dump();
+}
+
 TEST(AgentTrust, BadEvidenceChangesNothing) {
   AgentTrust trust = MakeTrust(MakePact({Cond("tpr", "classification.tpr", Op::kGte, 0.9)}));
   Apply(trust, TruePositive("e1", kT0, true));

@@ -234,10 +234,12 @@ struct Monitor {
     double time;
     double value;
     int predicted, actual;
-    std::vector<std::string> actions;
   };
   // Window aggregates. Entries are kept only when the window is finite (to evict them).
   std::deque<Entry> entries;
+  // kSet: each entry's actions, beside `entries` (other kinds keep none: an empty vector in
+  // every entry of every window cost memory traffic for nothing).
+  std::deque<std::vector<std::string>> entry_actions;
   double newest = -kInfinity;
   std::int64_t count = 0;
   double sum = 0;
@@ -344,14 +346,17 @@ struct Monitor {
       const auto window = static_cast<double>(condition.window_seconds);
       if (time < newest - window) return;
       newest = std::max(newest, time);
-      entries.push_back(Entry{time, s.value, s.predicted, s.actual,
-                              s.actions ? *s.actions : std::vector<std::string>{}});
+      entries.push_back(Entry{time, s.value, s.predicted, s.actual});
+      if (kind == MetricKind::kSet)
+        entry_actions.push_back(s.actions ? *s.actions : std::vector<std::string>{});
       AddToWindow(s.value, s.predicted, s.actual, s.actions, +1);
       ++events_since_miss;
       while (!entries.empty() && entries.front().time < newest - window) {
         const Entry& e = entries.front();
-        AddToWindow(e.value, e.predicted, e.actual, &e.actions, -1);
+        const bool set = kind == MetricKind::kSet;
+        AddToWindow(e.value, e.predicted, e.actual, set ? &entry_actions.front() : nullptr, -1);
         entries.pop_front();
+        if (set) entry_actions.pop_front();
       }
     } else {
       newest = std::max(newest, time);
