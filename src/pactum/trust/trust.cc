@@ -88,7 +88,7 @@ std::optional<MetricId> IdOf(std::string_view name) {
 
 // Whether `label` is exactly the literal `want`. Labels are compared for every metric of every
 // item: std::string's own comparison with a const char* measured the literal (strlen) and
-// compared out of line, a sixth of Apply's instructions; a fixed-size memcmp is inlined.
+// compared out of line, a tenth of Apply's instructions; a fixed-size memcmp is inlined.
 template <std::size_t N>
 bool LabelIs(const std::string& label, const char (&want)[N]) {
   return label.size() == N - 1 && std::memcmp(label.data(), want, N - 1) == 0;
