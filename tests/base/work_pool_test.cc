@@ -38,10 +38,24 @@ struct Tally {
 TEST(WorkPool, RunsEveryIndexOnceAndLendsHelpers) {
   WorkPool pool(3);
   Tally tally(1000);
-  pool.ForEachChunk(1000, 7, tally.Fn());  // the last chunk is short (1000 = 142 * 7 + 6)
+  const std::thread::id caller = std::this_thread::get_id();
+  std::atomic<bool> helped{false};
+  const auto count = tally.Fn();
+  // The caller's first chunk waits (up to 10 s, for a loaded machine) until a helper has run
+  // one, so that the test does not depend on how fast helpers wake.
+  pool.ForEachChunk(1000, 7, [&](std::size_t begin, std::size_t end) {
+    if (std::this_thread::get_id() != caller) {
+      helped = true;
+    } else {
+      for (int i = 0; i < 10'000 && !helped; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    count(begin, end);
+  });  // the last chunk is short (1000 = 142 * 7 + 6)
   tally.ExpectEachRanOnce();
+  EXPECT_TRUE(helped);
   EXPECT_GT(tally.threads.size(), 1u);
-  EXPECT_TRUE(tally.threads.count(std::this_thread::get_id()));
+  EXPECT_TRUE(tally.threads.count(caller));
 }
 
 // Without helpers, or with no more than a chunk of work, the caller runs it alone.
