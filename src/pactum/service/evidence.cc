@@ -38,6 +38,7 @@ Status At(const std::string& where, const Status& status) {
 struct Accepted {
   trust::Evidence evidence;
   std::optional<std::string> key;
+  std::size_t key_hash = 0;  // of (tenant id, key), when there is a key
   // What it is recorded under, looked up in the book before the loop's lock and checked again
   // under it.
   std::shared_ptr<const PublishedPact> pact;
@@ -160,7 +161,11 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
         each(i);
     });
   };
-  share([&](std::size_t i) { bad[i] = ReadItem(items[i], now, accepted[i]); });
+  share([&](std::size_t i) {
+    Accepted& a = accepted[i];
+    bad[i] = ReadItem(items[i], now, a);
+    if (bad[i].ok() && a.key) a.key_hash = IdempotencyKey::HashOf(caller.tenant_id, *a.key);
+  });
 
   std::unordered_map<std::string_view, std::size_t> first_with_key;  // views into `accepted`
   first_with_key.reserve(items.size());
@@ -227,7 +232,7 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   // A key repeating one still in flight waits for it to be applied, to find it stored.
   auto in_flight = [&] {
     for (const Accepted& a : accepted) {
-      if (a.key && keys_in_flight_.contains({caller.tenant_id, *a.key})) return true;
+      if (a.key && keys_in_flight_.contains({caller.tenant_id, *a.key, a.key_hash})) return true;
     }
     return false;
   };
@@ -251,9 +256,7 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   // positives.
   std::vector<Accepted*> seen;
   for (Accepted& a : accepted) {
-    if (a.key && !a.same_as_item &&
-        keys_seen_.MayContain(IdempotencyKeyHash{}({caller.tenant_id, *a.key})))
-      seen.push_back(&a);
+    if (a.key && !a.same_as_item && keys_seen_.MayContain(a.key_hash)) seen.push_back(&a);
   }
   if (!seen.empty() || !disputes.empty())
     PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
@@ -291,15 +294,16 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     // Queued under the lock, so tickets are in log order; committed without it, so the next
     // submission is validated and queued meanwhile.
     const std::uint64_t ticket = evidence_queued_++;
-    std::vector<std::pair<std::string_view, std::string_view>> keys;
+    std::vector<IdempotencyKey> keys;
     for (std::size_t i : leaf_item) {
-      if (accepted[i].key) keys.emplace_back(caller.tenant_id, *accepted[i].key);
+      const Accepted& a = accepted[i];
+      if (a.key) keys.push_back({caller.tenant_id, *a.key, a.key_hash});
     }
     keys_in_flight_.insert(keys.begin(), keys.end());
     // Seen from now on, whether or not the commit succeeds: a key not stored after all is a
     // false positive, looked up in the store.
     for (const auto& key : keys)
-      keys_seen_.Add(IdempotencyKeyHash{}(key));
+      keys_seen_.Add(key.hash);
     // The rows are written together, in the transaction that commits their leaves.
     auto committed = ledger_->Enqueue(
         std::move(leaves), [rows = std::move(rows)](store::Connection& db, std::uint64_t first) {

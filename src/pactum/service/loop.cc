@@ -62,8 +62,8 @@ Status Service::ReplayLoop() {
           index = record.evidence.log_index;
           // Its key is seen even if the record no longer loads: it is stored.
           if (record.evidence.idempotency_key) {
-            keys_seen_.Add(IdempotencyKeyHash{}(
-                {record.evidence.tenant_id, *record.evidence.idempotency_key}));
+            keys_seen_.Add(IdempotencyKey::HashOf(record.evidence.tenant_id,
+                                                  *record.evidence.idempotency_key));
           }
           // The evidence is its log leaf's body.evidence.
           auto json = ParseJson(record.evidence.leaf_data);

@@ -344,18 +344,26 @@ class Service {
   std::condition_variable loop_turn_;
   std::uint64_t evidence_queued_ = 0;   // tickets handed out
   std::uint64_t evidence_applied_ = 0;  // tickets done with (applied, or failed)
-  // An idempotency key (tenant id, key), hashed.
-  struct IdempotencyKeyHash {
-    std::size_t operator()(const std::pair<std::string_view, std::string_view>& k) const {
-      return std::hash<std::string_view>{}(k.second) * 31 + std::hash<std::string_view>{}(k.first);
+  // An idempotency key (tenant id, key) with its hash, computed once (with the item, off the
+  // loop's lock) for the look-ups under it: in flight, seen, queued, applied.
+  struct IdempotencyKey {
+    std::string_view tenant_id, key;
+    std::size_t hash;
+    static std::size_t HashOf(std::string_view tenant_id, std::string_view key) {
+      return std::hash<std::string_view>{}(key)*31 + std::hash<std::string_view>{}(tenant_id);
     }
+    bool operator==(const IdempotencyKey& o) const {
+      return key == o.key && tenant_id == o.tenant_id;
+    }
+    struct Hash {
+      std::size_t operator()(const IdempotencyKey& k) const { return k.hash; }
+    };
   };
   // Idempotency keys of queued evidence not yet applied: a submission that repeats one waits
   // until it is, so that it finds the stored record. The views are into the submitting call's
-  // own caller and items, which outlive them (it erases them when applied): copies and a tree of
+  // caller and items, which outlive them (it erases them when applied): copies and a tree of
   // them cost more under the loop's lock than the rest of queueing.
-  std::unordered_set<std::pair<std::string_view, std::string_view>, IdempotencyKeyHash>
-      keys_in_flight_;
+  std::unordered_set<IdempotencyKey, IdempotencyKey::Hash> keys_in_flight_;
   // Every idempotency key ever queued (replayed at start, added when queued): a key it has never
   // seen is new without asking the store, as nearly every key is. Its false positives are asked
   // about; the evidence table's unique index stays the last word. Under loop_mu_.
