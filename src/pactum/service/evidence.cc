@@ -114,12 +114,12 @@ Status WriteLeaf(const std::string& where, Accepted& a) {
 }
 
 // The evidence row its leaf attests, under the item's stream (which stands for its agent and
-// workflow); the log index is the leaf's, set when it commits.
-void FillRow(const Principal& caller, std::int64_t stream, Accepted& a) {
+// workflow, and is set when the item is looked up); the log index is the leaf's, set when it
+// commits.
+void FillRow(const Principal& caller, Accepted& a) {
   store::EvidenceRow& row = a.row;
   row.id = a.evidence.id;
   row.tenant_id = caller.tenant_id;
-  row.stream = stream;
   row.kind = std::string(trust::NameOf(a.evidence.kind));
   row.time = static_cast<std::int64_t>(a.evidence.time * 1000.0);
   row.idempotency_key = a.key;
@@ -177,8 +177,7 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     std::int64_t stream = 0;
   };
   std::map<std::pair<std::string_view, std::string_view>, Covered> covered;
-  std::vector<std::int64_t> stream_of(items.size(), 0);  // 0: a repeat, logged by its first
-  std::size_t ok_before = items.size();                  // the items before the first bad one
+  std::size_t ok_before = items.size();  // the items before the first bad one
   for (std::size_t i = 0; i < items.size(); ++i) {
     EvidenceSubmission& in = items[i];
     Accepted& a = accepted[i];
@@ -212,17 +211,17 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
       PACTUM_ASSIGN_OR_RETURN(c->second.stream, EvidenceStream(caller.tenant_id, a.evidence.agent,
                                                                a.evidence.workflow));
     }
-    stream_of[i] = c->second.stream;
+    a.row.stream = c->second.stream;
     // Named in item order, so that ids (time-ordered) follow the log.
     a.evidence.id = NewUuidV7(*clock_);
   }
   share([&](std::size_t i) {
-    if (i >= ok_before || stream_of[i] == 0) return;
     Accepted& a = accepted[i];
+    if (i >= ok_before || a.same_as_item) return;  // a repeat is logged by its first
     a.leaf = ledger::LeafEntry("evidence", caller.tenant_name, received);
     bad[i] = WriteLeaf(items[i].where, a);
     if (i < also.size()) a.leaf.with_leaf = std::move(also[i]);
-    FillRow(caller, stream_of[i], a);
+    FillRow(caller, a);
   });
   for (const Status& s : bad) {
     if (!s.ok()) return s;
