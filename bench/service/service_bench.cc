@@ -8,12 +8,12 @@
 // Each repetition ingests N items into a fresh data folder (a folder named by --dir is kept
 // afterwards), in batches of B sent by S concurrent submitters (as S clients posting to
 // /v1/evidence:bulk would: one submission's commit overlaps the next one's validation), and
-// prints items/s and the CPU time spent per item on all threads; the median of R repetitions
-// closes. Items are production outcomes of an alert-triage
-// agent (classification and priority, 10% misses) with idempotency keys, under a pact with
-// four conditions. Each repetition also times a restart: opening the folder again replays
-// every record to rebuild live trust. Flags of Google Benchmark (--benchmark_*) are accepted and
-// ignored.
+// prints items/s and the CPU time spent per item, in all and by thread (submitters, and the
+// service's threads by name); the median of R repetitions closes. Items are production outcomes
+// of an alert-triage agent (classification and priority, 10% misses) with idempotency keys,
+// under a pact with four conditions. Each repetition also times a restart: opening the folder again
+// replays every record to rebuild live trust. Flags of Google Benchmark (--benchmark_*) are
+// accepted and ignored.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
