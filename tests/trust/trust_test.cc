@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <numeric>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -483,35 +486,64 @@ TEST(AgentTrust, UpheldDisputeWithdrawsExactly) {
   EXPECT_EQ(disputed.Apply(rejected, nullptr).code(), Code::kAlreadyExists);
 }
 
+// The index keeps ids that arrive in increasing order (as the service mints them) apart from
+// the rest; every order must find every item, and no other.
 TEST(AgentTrust, EveryAppliedItemCanBeFoundForADispute) {
-  AgentTrust trust = MakeTrust(MakePact({Cond("tpr", "classification.tpr", Op::kGte, 0.9)}));
   constexpr int kItems = 5000;  // the index grows many times
-  for (int i = 0; i < kItems; ++i)
-    Apply(trust, TruePositive(Id("e", i), kT0 + i, i % 7 != 0));
-  std::mt19937_64 rng(17);
-  for (int k = 0; k < 200; ++k) {
-    const int i = static_cast<int>(rng() % kItems);
-    EXPECT_EQ(trust.Apply(TruePositive(Id("e", i), kT0 + i, true), nullptr).code(),
-              Code::kAlreadyExists)
-        << i;
+  auto padded = [](const char* prefix, int n) {
+    std::string digits = std::to_string(n);
+    return prefix + std::string(6 - digits.size(), '0') + digits;
+  };
+  std::vector<int> shuffled(kItems);
+  std::iota(shuffled.begin(), shuffled.end(), 0);
+  std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(5));
+  const std::vector<std::pair<std::string, std::function<std::string(int)>>> orders = {
+      {"increasing", [&](int i) { return padded("e", i); }},
+      {"decreasing", [&](int i) { return padded("e", kItems - i); }},
+      // Requests of 50 items in flight in fours: minted interleaved, applied one by one.
+      {"interleaved",
+       [&](int i) {
+         const int j = i % 200;
+         return padded("e", i - j + 4 * (j % 50) + j / 50);
+       }},
+      {"shuffled", [&](int i) { return padded("e", shuffled[static_cast<std::size_t>(i)]); }},
+      {"mixed", [&](int i) { return Id("e", i); }},  // e10 sorts before e9
+  };
+  for (const auto& [order, id] : orders) {
+    SCOPED_TRACE(order);
+    AgentTrust trust = MakeTrust(MakePact({Cond("tpr", "classification.tpr", Op::kGte, 0.9)}));
+    for (int i = 0; i < kItems; ++i)
+      Apply(trust, TruePositive(id(i), kT0 + i, i % 7 != 0));
+    std::mt19937_64 rng(17);
+    for (int k = 0; k < 200; ++k) {
+      const int i = static_cast<int>(rng() % kItems);
+      EXPECT_EQ(trust.Apply(TruePositive(id(i), kT0 + i, true), nullptr).code(),
+                Code::kAlreadyExists)
+          << i;
+    }
+    const Score before = trust.Snapshot(kT0 + kItems).reputation;
+    // Three misses (β += λ·w = 4 each) corrected to hits (α += w = 2 each): the first applied,
+    // one in the middle and one of the last.
+    for (int i : {0, 7, 4991}) {
+      Evidence dispute = Item(Id("d", i), EvidenceKind::kDisputeResolution, kT0 + kItems);
+      dispute.disputed_evidence_id = id(i);
+      dispute.dispute_upheld = true;
+      dispute.correction = Observations{};
+      dispute.correction->classification = LabelPair{"TP", "TP"};
+      ASSERT_TRUE(trust.Apply(dispute, nullptr).ok()) << i;
+    }
+    const Score after = trust.Snapshot(kT0 + kItems).reputation;
+    EXPECT_NEAR(before.n - after.n, 3 * (4 - 2), 0.01);  // decay over 5000 s: a hair below 6
+    EXPECT_GT(Dimension(after, "accuracy").mean, Dimension(before, "accuracy").mean);
+    // Ids never applied: above, below and between those that were.
+    for (const std::string& never : {padded("e", kItems + 1), std::string("a"),
+                                     padded("e", 7) + "5", Id("e", kItems + 1), std::string("f")}) {
+      Evidence unknown = Item("d-none", EvidenceKind::kDisputeResolution, kT0 + kItems);
+      unknown.disputed_evidence_id = never;
+      unknown.dispute_upheld = true;
+      EXPECT_EQ(trust.Apply(unknown, nullptr).code(), Code::kNotFound) << never;
+    }
   }
-  const Score before = trust.Snapshot(kT0 + kItems).reputation;
-  // Three misses (β += λ·w = 4 each) corrected to hits (α += w = 2 each).
-  for (int i : {0, 7, 4991}) {
-    Evidence dispute = Item(Id("d", i), EvidenceKind::kDisputeResolution, kT0 + kItems);
-    dispute.disputed_evidence_id = Id("e", i);
-    dispute.dispute_upheld = true;
-    dispute.correction = Observations{};
-    dispute.correction->classification = LabelPair{"TP", "TP"};
-    ASSERT_TRUE(trust.Apply(dispute, nullptr).ok()) << i;
-  }
-  const Score after = trust.Snapshot(kT0 + kItems).reputation;
-  EXPECT_NEAR(before.n - after.n, 3 * (4 - 2), 0.01);  // decay over 5000 s: a hair below 6
-  EXPECT_GT(Dimension(after, "accuracy").mean, Dimension(before, "accuracy").mean);
-  Evidence unknown = Item("d-none", EvidenceKind::kDisputeResolution, kT0 + kItems);
-  unknown.disputed_evidence_id = Id("e", kItems);
-  unknown.dispute_upheld = true;
-  EXPECT_EQ(trust.Apply(unknown, nullptr).code(), Code::kNotFound);
 }
 
 TEST(AgentTrust, WithdrawalNeverGoesBelowThePrior) {

@@ -477,60 +477,96 @@ struct Added {
 
 struct AppliedItem {
   double time = 0;
-  bool capability = false;
   std::uint64_t epoch = 0;  // capability epoch (fingerprint) it was added in
+  // Its contributions: added_pool[first, first + count) of the state (one pool, not a vector
+  // per item: an item is applied a million times a second and disputed rarely).
+  std::uint64_t first = 0;
+  std::uint64_t id_offset = 0;  // its id in the index's arena
+  std::uint32_t id_size = 0;
+  std::uint32_t count = 0;
   EvidenceKind kind = EvidenceKind::kProductionOutcome;
   std::optional<Severity> severity;
   std::optional<bool> review_approved;
+  bool capability = false;
   bool withdrawn = false;
-  // Its contributions: added_pool[first, first + count) of the state (one pool, not a vector
-  // per item: an item is applied a million times a second and disputed rarely).
-  std::size_t first = 0, count = 0;
-  std::size_t id_offset = 0, id_size = 0;  // its id in the index's arena
 };
 
 // The applied items by id, for disputes. Every item is indexed and few are ever disputed, so
-// this is built for insertion: an open-addressing table (linear probing, at most half full)
-// of 64-bit id hashes into one vector of items, the ids in one arena (compared on a hash
-// match, so colliding hashes are told apart). No allocation per item, unlike a node map of
-// strings, which cost more than the whole scoring path (docs/PERFORMANCE.md "Trust").
+// this is built for insertion. Ids are UUIDv7s the service mints in item order, so nearly every
+// id is larger than all before it: items are kept in runs of increasing id, in the order they
+// came, where a new id is told new by comparing it with each run's last, and found by binary
+// search. Requests in flight together interleave their ids, so an id can be smaller than the
+// last applied; it then extends the run whose last id is the largest below it, or starts a new
+// run (one per request that was in flight together, in practice). Past kMaxRuns, ids go to an
+// open-addressing table of 64-bit hashes (linear probing, at most half full) instead: ids in
+// no order cost what a hash table of every id did, whose look-up missed the caches and the TLB
+// on each insertion and was the costliest step of Apply (docs/PERFORMANCE.md "Trust"). No
+// allocation per item either way; ids live in one arena.
 class AppliedIndex {
  public:
-  static std::uint64_t Hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
-  // Starts loading the slot a look-up of `hash` begins at: with millions of items the table is
-  // far larger than the caches, and the load would otherwise stall the look-up.
-  void Prefetch(std::uint64_t hash) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & mask_]);
-  }
-  // The index of the item with this id (of this Hash).
-  std::optional<std::size_t> Find(std::string_view id) const { return Find(id, Hash(id)); }
-  std::optional<std::size_t> Find(std::string_view id, std::uint64_t hash) const {
-    if (slots_.empty()) return std::nullopt;
-    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
-      const Slot& slot = slots_[i];
-      if (slot.item == 0) return std::nullopt;
-      if (slot.hash == hash && IdOf(slot.item - 1) == id) return slot.item - 1;
+  // The item with this id, if any; valid until the next Insert.
+  AppliedItem* Find(std::string_view id) {
+    std::uint64_t hash = 0;
+    if (!out_of_order_.empty()) {  // its slot loads while the runs are searched
+      hash = Hash(id);
+      __builtin_prefetch(&slots_[hash & mask_]);
     }
+    for (std::vector<AppliedItem>& run : runs_) {
+      if (id > IdOf(run.back())) continue;  // larger than all in the run
+      // Galloping back from the end: an id looked up in a run other than for a dispute is new,
+      // interleaved with the run's last few, and those are in the caches.
+      std::size_t hi = run.size() - 1, lo = 0;  // IdOf(run[hi]) ≥ id
+      for (std::size_t step = 1; step <= hi; step *= 2) {
+        if (IdOf(run[hi - step]) < id) {
+          lo = hi - step + 1;
+          break;
+        }
+        hi -= step;
+      }
+      auto it = std::lower_bound(run.begin() + static_cast<std::ptrdiff_t>(lo),
+                                 run.begin() + static_cast<std::ptrdiff_t>(hi), id,
+                                 [&](const AppliedItem& a, auto b) { return IdOf(a) < b; });
+      if (IdOf(*it) == id) return &*it;
+    }
+    return out_of_order_.empty() ? nullptr : FindOutOfOrder(id, hash);
   }
-  // Adds an item under an id (of this Hash) Find does not know.
-  void Insert(std::string_view id, std::uint64_t hash, AppliedItem item) {
-    if (2 * (items_.size() + 1) > slots_.size()) Grow();
+  // Adds an item under an id Find does not know.
+  void Insert(std::string_view id, AppliedItem item) {
     item.id_offset = arena_.size();
-    item.id_size = id.size();
+    item.id_size = static_cast<std::uint32_t>(id.size());
     arena_.append(id);
-    items_.push_back(item);
-    Place(hash, items_.size());
+    std::vector<AppliedItem>* fit = nullptr;  // the run whose last id is the largest below id
+    for (std::vector<AppliedItem>& run : runs_) {
+      if (IdOf(run.back()) < id && (!fit || IdOf(fit->back()) < IdOf(run.back()))) fit = &run;
+    }
+    if (!fit && runs_.size() < kMaxRuns) fit = &runs_.emplace_back();
+    if (fit) {
+      fit->push_back(item);
+      return;
+    }
+    if (2 * (out_of_order_.size() + 1) > slots_.size()) Grow();
+    out_of_order_.push_back(item);
+    Place(Hash(id), out_of_order_.size());
   }
-  AppliedItem& operator[](std::size_t i) { return items_[i]; }
 
  private:
+  static constexpr std::size_t kMaxRuns = 8;
   struct Slot {
     std::uint64_t hash = 0;
-    std::size_t item = 0;  // index + 1; 0: empty
+    std::size_t item = 0;  // index into out_of_order_ + 1; 0: empty
   };
 
-  std::string_view IdOf(std::size_t i) const {
-    return std::string_view(arena_).substr(items_[i].id_offset, items_[i].id_size);
+  static std::uint64_t Hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+  std::string_view IdOf(const AppliedItem& item) const {
+    return std::string_view(arena_).substr(item.id_offset, item.id_size);
+  }
+  AppliedItem* FindOutOfOrder(std::string_view id, std::uint64_t hash) {
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.item == 0) return nullptr;
+      AppliedItem& item = out_of_order_[slot.item - 1];
+      if (slot.hash == hash && IdOf(item) == id) return &item;
+    }
   }
   void Place(std::uint64_t hash, std::size_t item) {
     std::size_t i = hash & mask_;
@@ -547,9 +583,10 @@ class AppliedIndex {
     }
   }
 
+  std::vector<std::vector<AppliedItem>> runs_;  // each never empty, its ids increasing
+  std::vector<AppliedItem> out_of_order_;
   std::vector<Slot> slots_;  // a power of two in size
   std::size_t mask_ = 0;
-  std::vector<AppliedItem> items_;
   std::string arena_;
 };
 
@@ -882,7 +919,7 @@ struct AgentTrust::State {
       added_pool.push_back(Added{d, a, b});
       touched[d] = true;
     }
-    item.count = added_pool.size() - item.first;
+    item.count = static_cast<std::uint32_t>(added_pool.size() - item.first);
   }
 
   // --- events ---
@@ -1143,13 +1180,10 @@ Status AgentTrust::Apply(const Evidence& evidence, std::vector<TrustEvent>* even
       !(std::fabs(evidence.time / s.config.half_life_seconds) < 4e15)) {
     return InvalidArgument("time: must be finite", {{"field", "time"}});
   }
-  // The look-up of the id below waits on memory: it starts now, while the ranges are checked.
-  const std::uint64_t id_hash = AppliedIndex::Hash(evidence.id);
-  if (!evidence.id.empty()) s.applied.Prefetch(id_hash);
   // Evidence built in code skips EvidenceFromJson: the ranges the math relies on again.
   PACTUM_TRY(CheckRanges(evidence.observed, ""));
   if (evidence.correction) PACTUM_TRY(CheckRanges(*evidence.correction, "dispute.correction."));
-  if (!evidence.id.empty() && s.applied.Find(evidence.id, id_hash)) {
+  if (!evidence.id.empty() && s.applied.Find(evidence.id)) {
     return AlreadyExists("evidence " + evidence.id + " was already applied", {{"field", "id"}});
   }
   std::vector<TrustEvent> local;
@@ -1165,12 +1199,12 @@ Status AgentTrust::Apply(const Evidence& evidence, std::vector<TrustEvent>* even
   item.severity = evidence.severity;
   item.review_approved = evidence.review_approved;
   if (evidence.kind == EvidenceKind::kDisputeResolution) {
-    const auto found = s.applied.Find(evidence.disputed_evidence_id);
+    AppliedItem* found = s.applied.Find(evidence.disputed_evidence_id);
     if (!found) {
       return NotFound("dispute.evidence_id: no applied evidence " + evidence.disputed_evidence_id,
                       {{"field", "dispute.evidence_id"}});
     }
-    AppliedItem& disputed = s.applied[*found];
+    AppliedItem& disputed = *found;
     if (evidence.dispute_upheld.value_or(false)) {
       if (disputed.withdrawn) {
         return Conflict("dispute.evidence_id: evidence " + evidence.disputed_evidence_id +
@@ -1212,7 +1246,7 @@ Status AgentTrust::Apply(const Evidence& evidence, std::vector<TrustEvent>* even
     s.AddCollected(item.capability, evidence.time, evidence.severity, item,
                    item.capability ? cap_touched : rep_touched);
   }
-  if (!evidence.id.empty()) s.applied.Insert(evidence.id, id_hash, item);
+  if (!evidence.id.empty()) s.applied.Insert(evidence.id, item);
 
   auto [cap, rep] = s.RefreshViews(evidence.time);
   if (!s.fresh && cap.measured && cap.n >= s.config.fresh_after_evidence) s.fresh = true;
