@@ -4,6 +4,7 @@
 // evidence rows and their log leaves, the trust update, and the events it causes (logged).
 //
 //   service_bench [--items N] [--batch B] [--submitters S] [--repetitions R] [--dir D]
+//                 [--keys guid|counter]
 //
 // Each repetition ingests N items into a fresh data folder (a folder named by --dir is kept
 // afterwards), in batches of B sent by S concurrent submitters (as S clients posting to
@@ -11,12 +12,15 @@
 // prints items/s and the CPU time spent per item, in all and by thread (submitters, and the
 // service's threads by name); the median of R repetitions closes. Items are production outcomes
 // of an alert-triage agent (classification and priority, 10% misses) with idempotency keys,
-// under a pact with four conditions. Each repetition also times a restart: opening the folder again
-// replays every record to rebuild live trust. Flags of Google Benchmark (--benchmark_*) are
-// accepted and ignored.
+// under a pact with four conditions. Keys are GUIDs, as SIEMs name alerts, in no order (--keys
+// guid, the default), or "alert-<n>", which sort nearly in the order they come (--keys counter:
+// the keys of the measurements before 2026-12-07). Each repetition also times a restart: opening
+// the folder again replays every record to rebuild live trust. Flags of Google Benchmark
+// (--benchmark_*) are accepted and ignored.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -73,7 +77,25 @@ pact::Pact TriagePact() {
   return p;
 }
 
-Json Outcome(std::size_t i) {
+// A GUID-shaped key drawn from i (SplitMix64), the same in every run.
+std::string GuidKey(std::size_t i) {
+  auto mix = [](std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  };
+  const std::uint64_t hi = mix(2 * i + 1), lo = mix(2 * i + 2);
+  char text[37];
+  std::snprintf(text, sizeof(text), "%08llx-%04llx-4%03llx-%04llx-%012llx",
+                static_cast<unsigned long long>(hi >> 32),
+                static_cast<unsigned long long>((hi >> 16) & 0xFFFF),
+                static_cast<unsigned long long>(hi & 0xFFF),
+                static_cast<unsigned long long>(0x8000 | (lo >> 52 & 0x3FFF)),
+                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return text;
+}
+
+Json Outcome(std::size_t i, bool guid_keys) {
   static const char* kPriorities[] = {"Low", "Medium", "High", "Critical"};
   const bool threat = i % 5 < 3;
   const bool miss = i % 10 == 7;
@@ -87,7 +109,7 @@ Json Outcome(std::size_t i) {
        FormatRfc3339(FromUnixMillis(1'790'000'000'000 + static_cast<std::int64_t>(i) * 1000))},
       {"classification", {{"predicted", predicted}, {"actual", actual}}},
       {"priority", {{"predicted", kPriorities[i % 4]}, {"actual", kPriorities[(i + i / 7) % 4]}}},
-      {"idempotency_key", "alert-" + std::to_string(i)}};
+      {"idempotency_key", guid_keys ? GuidKey(i) : "alert-" + std::to_string(i)}};
 }
 
 // CPU seconds each thread name of this process has used (user and system), from
@@ -118,7 +140,8 @@ double CpuSeconds(int who = RUSAGE_SELF) {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-double Run(const fs::path& dir, std::size_t items, std::size_t batch, std::size_t submitters) {
+double Run(const fs::path& dir, std::size_t items, std::size_t batch, std::size_t submitters,
+           bool guid_keys) {
   fs::remove_all(dir);
   auto service = service::Service::Open({.data_dir = dir});
   if (!service.ok()) Die(service.status(), "open");
@@ -140,7 +163,7 @@ double Run(const fs::path& dir, std::size_t items, std::size_t batch, std::size_
   for (std::size_t i = 0; i < items; i += batch) {
     std::vector<service::EvidenceSubmission> b;
     for (std::size_t j = i; j < std::min(items, i + batch); ++j)
-      b.push_back({Outcome(j), std::nullopt, "line " + std::to_string(j - i + 1)});
+      b.push_back({Outcome(j, guid_keys), std::nullopt, "line " + std::to_string(j - i + 1)});
     batches.push_back(std::move(b));
   }
   const auto start = std::chrono::steady_clock::now();
@@ -214,6 +237,7 @@ double Run(const fs::path& dir, std::size_t items, std::size_t batch, std::size_
 int main(int argc, char** argv) {
   std::size_t items = 200'000, batch = 1'000, submitters = 1;
   bool keep = false;  // a folder named with --dir is left for inspection
+  bool guid_keys = true;
   int repetitions = 3;
   fs::path dir = fs::temp_directory_path() / ("pactum-service-bench-" + std::to_string(getpid()));
   for (int i = 1; i < argc; ++i) {
@@ -236,19 +260,27 @@ int main(int argc, char** argv) {
     } else if (const char* d = value("--dir")) {
       dir = d;
       keep = true;
+    } else if (const char* k = value("--keys")) {
+      if (std::strcmp(k, "guid") != 0 && std::strcmp(k, "counter") != 0) {
+        std::fprintf(stderr, "service_bench: --keys is guid or counter, not %s\n", k);
+        return 2;
+      }
+      guid_keys = std::strcmp(k, "guid") == 0;
     } else if (std::strncmp(argv[i], "--benchmark_", 12) != 0) {
       std::fprintf(
           stderr,
           "usage: service_bench [--items N] [--batch B] [--submitters S] [--repetitions R] "
-          "[--dir D]\n");
+          "[--dir D] [--keys guid|counter]\n");
       return 2;
     }
   }
   std::vector<double> rates;
   for (int r = 0; r < repetitions; ++r) {
-    rates.push_back(Run(dir, items, batch, submitters));
-    std::printf("repetition %d: %zu items in batches of %zu from %zu submitters: %.0f evidence/s\n",
-                r + 1, items, batch, submitters, rates.back());
+    rates.push_back(Run(dir, items, batch, submitters, guid_keys));
+    std::printf(
+        "repetition %d: %zu items in batches of %zu from %zu submitters, %s keys: %.0f "
+        "evidence/s\n",
+        r + 1, items, batch, submitters, guid_keys ? "guid" : "counter", rates.back());
     std::fflush(stdout);
   }
   if (!keep) fs::remove_all(dir);

@@ -1,14 +1,18 @@
 // The trust loop in process, on a real SQLite folder: live trust equals replayed trust, events
 // are logged once, and events lost to a crash are regenerated at the next start.
 #include <atomic>
+#include <cstdint>
 #include <random>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "pactum/base/json.h"
 #include "pactum/pact/pact.h"
 #include "pactum/service/service.h"
+#include "pactum/store/records.h"
 #include "pactum/store/sqlite.h"
 
 namespace pactum::service {
@@ -387,6 +391,56 @@ TEST_F(LoopTest, AKeyWhoseCommitFailedIsStoredOnItsRetry) {
   ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
   EXPECT_TRUE(replayed->front().duplicate);
   EXPECT_EQ(replayed->front().id, stored->front().id);
+}
+
+// Keys are indexed by the server, by hash, tenant included: the same key in two tenants is two
+// records, each tenant's repeat finds its own (live and after a restart), and a record the index
+// names for another tenant or key is not taken for the key's.
+TEST_F(LoopTest, AKeyIsEachTenantsOwn) {
+  Register("triage-a", "v1");
+  Publish(TriagePact(1, 0.9));
+  auto other_key = service_->CreateOperatorKey("other-soc", "test", {"admin"});
+  ASSERT_TRUE(other_key.ok()) << other_key.status().ToString();
+  auto other = service_->Authenticate(other_key->secret);
+  ASSERT_TRUE(other.ok());
+  const Principal soc = caller_;
+  caller_ = *other;
+  Register("triage-a", "v1");
+  Publish(TriagePact(1, 0.9));
+  caller_ = soc;
+
+  auto mine = service_->SubmitEvidence(caller_, KeyedOutcome("triage-a", "alert-7"));
+  auto theirs = service_->SubmitEvidence(*other, KeyedOutcome("triage-a", "alert-7"));
+  ASSERT_TRUE(mine.ok() && theirs.ok());
+  EXPECT_FALSE(mine->front().duplicate);
+  EXPECT_FALSE(theirs->front().duplicate);
+  EXPECT_NE(mine->front().id, theirs->front().id);
+  for (int restart = 0; restart < 2; ++restart) {
+    SCOPED_TRACE(restart ? "after a restart" : "live");
+    auto my_repeat = service_->SubmitEvidence(caller_, KeyedOutcome("triage-a", "alert-7"));
+    auto their_repeat = service_->SubmitEvidence(*other, KeyedOutcome("triage-a", "alert-7"));
+    ASSERT_TRUE(my_repeat.ok() && their_repeat.ok());
+    EXPECT_TRUE(my_repeat->front().duplicate);
+    EXPECT_EQ(my_repeat->front().id, mine->front().id);
+    EXPECT_TRUE(their_repeat->front().duplicate);
+    EXPECT_EQ(their_repeat->front().id, theirs->front().id);
+    Reopen();
+  }
+
+  auto db = store::Connection::Open(dir_ / "pactum.db");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  const std::uint64_t my_index = mine->front().log_index, their_index = theirs->front().log_index;
+  auto found = store::FindEvidenceByIdempotencyKey(**db, caller_.tenant_id, "alert-7",
+                                                   {their_index, 1'000'000, my_index});
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, mine->front().id);
+  for (const auto& [key, indexes] : std::vector<std::pair<std::string, std::vector<std::uint64_t>>>{
+           {"alert-7", {their_index}}, {"alert-8", {my_index}}, {"alert-7", {}}}) {
+    auto none = store::FindEvidenceByIdempotencyKey(**db, caller_.tenant_id, key, indexes);
+    ASSERT_TRUE(none.ok()) << none.status().ToString();
+    EXPECT_FALSE(none->has_value()) << key;
+  }
 }
 
 // Evidence stored before migration 7, its rows naming tenant, agent and workflow as texts, is

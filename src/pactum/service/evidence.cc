@@ -251,17 +251,18 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
   }
 
   // Stored repeats, and the records disputes name (same agent and workflow, already stored).
-  // Only keys the filter may have seen are looked up: a retry's, or one of its rare false
-  // positives.
-  std::vector<Accepted*> seen;
+  // Only the records the index of keys names are read: a retry's, or rarely another key's.
+  std::vector<std::pair<Accepted*, std::vector<std::uint64_t>>> seen;
   for (Accepted& a : accepted) {
-    if (a.key && !a.same_as_item && keys_seen_.MayContain(a.key_hash)) seen.push_back(&a);
+    if (!a.key || a.same_as_item) continue;
+    std::vector<std::uint64_t> stored = keys_stored_.Find(a.key_hash);
+    if (!stored.empty()) seen.emplace_back(&a, std::move(stored));
   }
   if (!seen.empty() || !disputes.empty())
     PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
-      for (Accepted* a : seen) {
-        PACTUM_ASSIGN_OR_RETURN(a->same_as_stored,
-                                store::FindEvidenceByIdempotencyKey(db, caller.tenant_id, *a->key));
+      for (const auto& [a, stored] : seen) {
+        PACTUM_ASSIGN_OR_RETURN(a->same_as_stored, store::FindEvidenceByIdempotencyKey(
+                                                       db, caller.tenant_id, *a->key, stored));
       }
       for (const auto& [i, id] : disputes) {
         if (accepted[i].same_as_stored || accepted[i].same_as_item) continue;
@@ -299,10 +300,6 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
       if (a.key) keys.push_back({caller.tenant_id, *a.key, a.key_hash});
     }
     keys_in_flight_.insert(keys.begin(), keys.end());
-    // Seen from now on, whether or not the commit succeeds: a key not stored after all is a
-    // false positive, looked up in the store.
-    for (const auto& key : keys)
-      keys_seen_.Add(key.hash);
     // The rows are written together, in the transaction that commits their leaves.
     auto committed = ledger_->Enqueue(
         std::move(leaves), [rows = std::move(rows)](store::Connection& db, std::uint64_t first) {
@@ -343,6 +340,12 @@ Result<std::vector<EvidenceReceipt>> Service::SubmitEvidence(
     // Queued in ticket order too, so they follow their causes in the log as replay expects.
     Result<std::future<Status>> queued = QueueEvents(std::move(events));
     loop.lock();
+    // Stored keys are indexed before they stop being in flight, so that a repeat waiting for
+    // them finds them.
+    for (std::size_t j = 0; receipts.ok() && j < leaf_item.size(); ++j) {
+      const Accepted& a = accepted[leaf_item[j]];
+      if (a.key) keys_stored_.Add(a.key_hash, (*receipts)[j].index);
+    }
     for (const auto& key : keys)
       keys_in_flight_.erase(key);
     ++evidence_applied_;

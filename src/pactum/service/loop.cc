@@ -60,10 +60,11 @@ Status Service::ReplayLoop() {
         }
         case store::LoopRecord::Kind::kEvidence: {
           index = record.evidence.log_index;
-          // Its key is seen even if the record no longer loads: it is stored.
+          // Its key is indexed even if the record no longer loads: it is stored.
           if (record.evidence.idempotency_key) {
-            keys_seen_.Add(IdempotencyKey::HashOf(record.evidence.tenant_id,
-                                                  *record.evidence.idempotency_key));
+            keys_stored_.Add(
+                IdempotencyKey::HashOf(record.evidence.tenant_id, *record.evidence.idempotency_key),
+                index);
           }
           // The evidence is its log leaf's body.evidence.
           auto json = ParseJson(record.evidence.leaf_data);

@@ -19,8 +19,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "pactum/base/bloom_filter.h"
 #include "pactum/base/clock.h"
+#include "pactum/base/hash_index.h"
 #include "pactum/base/periodic.h"
 #include "pactum/base/status.h"
 #include "pactum/base/work_pool.h"
@@ -364,10 +364,12 @@ class Service {
   // caller and items, which outlive them (it erases them when applied): copies and a tree of
   // them cost more under the loop's lock than the rest of queueing.
   std::unordered_set<IdempotencyKey, IdempotencyKey::Hash> keys_in_flight_;
-  // Every idempotency key ever queued (replayed at start, added when queued): a key it has never
-  // seen is new without asking the store, as nearly every key is. Its false positives are asked
-  // about; the evidence table's unique index stays the last word. Under loop_mu_.
-  BloomFilter keys_seen_;
+  // The log index of every stored evidence item with an idempotency key, by the key's hash
+  // (replayed at start, added when committed). It is the only index of the keys: the store's,
+  // on keys that clients choose at random, cost the log's sequencer a page write per item
+  // (migration 9). A key it names no record for is new; records it names are read and compared.
+  // Under loop_mu_.
+  HashIndex keys_stored_;
   std::unique_lock<std::mutex> LockLoop();
   // The number of the evidence stream of (tenant id, agent, workflow): created in the store the
   // first time, committed before any row names it, and remembered (numbers never change).

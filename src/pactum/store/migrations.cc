@@ -282,6 +282,13 @@ DROP INDEX evidence_idempotency;
 CREATE UNIQUE INDEX evidence_idempotency ON evidence (idempotency_key, tenant_id)
   WHERE idempotency_key IS NOT NULL;
 )sql"},
+      {9, "idempotency keys indexed by the server, not the store", R"sql(
+-- Clients choose keys at random (alert GUIDs), so each new key landed on its own page of this
+-- index: a page written to the WAL, and again by the checkpoint, for nearly every item once the
+-- index outgrew a commit. The server keeps the keys' hashes in memory instead, rebuilt from
+-- this table at start, and compares the rows they name (service.h, keys_stored_).
+DROP INDEX evidence_idempotency;
+)sql"},
   };
   return kMigrations;
 }

@@ -189,20 +189,23 @@ Status InsertEvidence(Connection& db, const std::vector<EvidenceRow*>& rows) {
                     });
 }
 
-Result<std::optional<EvidenceRow>> FindEvidenceByIdempotencyKey(Connection& db,
-                                                                std::string_view tenant_id,
-                                                                std::string_view key) {
-  // Nearly every key is new: the index alone answers that, without the join to the leaf.
+Result<std::optional<EvidenceRow>> FindEvidenceByIdempotencyKey(
+    Connection& db, std::string_view tenant_id, std::string_view key,
+    const std::vector<std::uint64_t>& log_indexes) {
   PACTUM_ASSIGN_OR_RETURN(
-      auto probe,
-      db.Prepare("SELECT log_index FROM evidence WHERE tenant_id = ?1 AND idempotency_key = ?2"));
-  probe.Bind(1, tenant_id).Bind(2, key);
-  PACTUM_ASSIGN_OR_RETURN(bool found, probe.Step());
-  if (!found) return std::optional<EvidenceRow>();
-  PACTUM_ASSIGN_OR_RETURN(auto st,
-                          db.Prepare(std::string(kEvidenceColumns) + " WHERE e.log_index = ?1"));
-  st.Bind(1, probe.ColumnInt(0));
-  return FirstRow(st, ReadEvidence);
+      auto st, db.Prepare("SELECT tenant_id, idempotency_key FROM evidence WHERE log_index = ?1"));
+  for (std::uint64_t index : log_indexes) {
+    st.Reset();
+    st.Bind(1, ToSql(index));
+    PACTUM_ASSIGN_OR_RETURN(bool found, st.Step());
+    if (!found || st.ColumnText(0) != tenant_id || st.ColumnIsNull(1) || st.ColumnText(1) != key)
+      continue;
+    PACTUM_ASSIGN_OR_RETURN(auto record,
+                            db.Prepare(std::string(kEvidenceColumns) + " WHERE e.log_index = ?1"));
+    record.Bind(1, ToSql(index));
+    return FirstRow(record, ReadEvidence);
+  }
+  return std::optional<EvidenceRow>();
 }
 
 Result<std::optional<EvidenceRow>> FindEvidence(Connection& db, std::string_view tenant_id,

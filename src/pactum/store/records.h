@@ -73,9 +73,11 @@ Result<std::int64_t> EvidenceStream(Connection& db, std::string_view tenant_id,
 // Inserts the rows, each under its stream (row.stream), which names its agent and workflow: the
 // rows' agent_id and workflow are not read. The caller keeps the rows.
 Status InsertEvidence(Connection& db, const std::vector<EvidenceRow*>& rows);
-Result<std::optional<EvidenceRow>> FindEvidenceByIdempotencyKey(Connection& db,
-                                                                std::string_view tenant_id,
-                                                                std::string_view key);
+// The record of the tenant's idempotency key among the records at `log_indexes`, which the
+// caller's index of keys named. The store keeps no index of keys (migration 9).
+Result<std::optional<EvidenceRow>> FindEvidenceByIdempotencyKey(
+    Connection& db, std::string_view tenant_id, std::string_view key,
+    const std::vector<std::uint64_t>& log_indexes);
 Result<std::optional<EvidenceRow>> FindEvidence(Connection& db, std::string_view tenant_id,
                                                 std::string_view id);
 
