@@ -3,10 +3,11 @@
 // neither a hash shared by two keys nor the 16 bits of it the index keeps make it wrong.
 //
 // Each entry is one 64-bit word, 16 bits of its hash beside its value, in an open-addressing
-// table (linear probing) at most half full. The tables grow in layers, as BloomFilter did: when
-// the newest is half full a layer twice its size is started, and nothing is moved, so no Add
-// pays for a rehash (of ten million entries, the best part of a second). A look-up probes every
-// layer, their first slots loaded together. Memory is 16 to 32 bytes an entry.
+// table (linear probing) at most half full. The tables grow in layers: when the newest is half
+// full a layer twice its size is started, and nothing is moved, so no Add pays for a rehash
+// (a caller that adds under a lock others wait for would hold them through a rehash of millions
+// of entries). A look-up probes every layer, their first slots loaded together.
+// Memory is 16 to 32 bytes an entry.
 //
 // Not thread-safe: callers serialise Add and Find.
 #pragma once
