@@ -393,6 +393,21 @@ TEST_F(LoopTest, AKeyWhoseCommitFailedIsStoredOnItsRetry) {
   EXPECT_EQ(replayed->front().id, stored->front().id);
 }
 
+// One live server owns a data folder: a second is refused, naming the folder; operator commands
+// (no live trust) open it beside the server; once the server is gone the folder is free.
+TEST_F(LoopTest, ASecondServerOnTheFolderIsRefused) {
+  auto second = Service::Open({.data_dir = dir_, .clock = &clock_});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("in use by another pactum server"), std::string::npos)
+      << second.status().message();
+  EXPECT_NE(second.status().message().find(dir_.string()), std::string::npos);
+  auto operator_view = Service::Open(OperatorOptions(dir_));
+  EXPECT_TRUE(operator_view.ok()) << operator_view.status().ToString();
+  service_.reset();
+  Open();  // asserts that it opens
+}
+
 // Keys are indexed by the server, by hash, tenant included: the same key in two tenants is two
 // records, each tenant's repeat finds its own (live and after a restart), and a record the index
 // names for another tenant or key is not taken for the key's.

@@ -42,9 +42,22 @@ Service::~Service() = default;
 
 Result<std::unique_ptr<Service>> Service::Open(const ServiceOptions& options) {
   PACTUM_ASSIGN_OR_RETURN(auto store, store::Store::Open(options.data_dir));
+  // One live server a folder: a second would keep its own trust, keys' index and log tree, and
+  // neither would see the other's writes. Operator commands (no live trust) may run beside it.
+  std::optional<FileLock> owner;
+  if (options.load_trust) {
+    auto lock = FileLock::Acquire(options.data_dir / "pactum.lock");
+    if (!lock.ok()) {
+      if (lock.status().code() != Code::kFailedPrecondition) return lock.status();
+      return FailedPrecondition("data folder " + options.data_dir.string() +
+                                " is in use by another pactum server: " + lock.status().message());
+    }
+    owner.emplace(std::move(*lock));
+  }
   PACTUM_ASSIGN_OR_RETURN(auto log, ledger::Ledger::Open(*store, {options.clock}));
   std::unique_ptr<Service> service(
       new Service(std::move(store), options.clock, std::move(log), options.trust));
+  service->owner_ = std::move(owner);
   service->keys_ = std::make_unique<KeyCache>(options.data_dir);
   if (options.load_trust) {
     PACTUM_TRY(service->ReplayLoop());

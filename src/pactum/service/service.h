@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "pactum/base/clock.h"
+#include "pactum/base/file.h"
 #include "pactum/base/hash_index.h"
 #include "pactum/base/periodic.h"
 #include "pactum/base/status.h"
@@ -327,6 +328,9 @@ class Service {
   // The pact's Cedar boundary, compiled once per pact hash.
   Result<std::shared_ptr<const control::Boundary>> BoundaryOf(const PublishedPact& pact);
 
+  // The live server's lock on its data folder (pactum.lock): the loop's state, the keys'
+  // index among it, and the log's tree are this process's alone. Released last.
+  std::optional<FileLock> owner_;
   std::unique_ptr<store::Store> store_;
   const Clock* clock_;
   std::unique_ptr<KeyCache> keys_;          // Authenticate's cache of live keys
