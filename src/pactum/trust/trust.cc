@@ -8,6 +8,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -481,7 +482,7 @@ struct AppliedItem {
   // Its contributions: added_pool[first, first + count) of the state (one pool, not a vector
   // per item: an item is applied a million times a second and disputed rarely).
   std::uint64_t first = 0;
-  std::uint64_t id_offset = 0;  // its id in the index's arena
+  std::uint64_t id_offset = 0;  // where IdArena keeps its id
   std::uint32_t id_size = 0;
   std::uint32_t count = 0;
   EvidenceKind kind = EvidenceKind::kProductionOutcome;
@@ -489,6 +490,30 @@ struct AppliedItem {
   std::optional<bool> review_approved;
   bool capability = false;
   bool withdrawn = false;
+};
+
+// The ids of applied items, one after another in blocks that never move (a string that grew
+// would copy them all, see Run below). An id is found by the offset Append gave.
+class IdArena {
+ public:
+  std::uint64_t Append(std::string_view id) {
+    if (blocks_.empty() || kBlock - used_ < id.size()) {
+      blocks_.push_back(std::make_unique<char[]>(std::max(kBlock, id.size())));
+      used_ = 0;
+    }
+    std::memcpy(blocks_.back().get() + used_, id.data(), id.size());
+    const std::uint64_t offset = (std::uint64_t{blocks_.size() - 1} << 32) | used_;
+    used_ += id.size();
+    return offset;
+  }
+  std::string_view At(std::uint64_t offset, std::size_t size) const {
+    return std::string_view(blocks_[offset >> 32].get() + (offset & 0xFFFFFFFF), size);
+  }
+
+ private:
+  static constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0;  // of the last block
 };
 
 // The applied items by id, for disputes. Every item is indexed and few are ever disputed, so
@@ -500,8 +525,8 @@ struct AppliedItem {
 // run (one per request that was in flight together, in practice). Past kMaxRuns, ids go to an
 // open-addressing table of 64-bit hashes (linear probing, at most half full) instead: ids in
 // no order cost what a hash table of every id did, whose look-up missed the caches and the TLB
-// on each insertion and was the costliest step of Apply (docs/PERFORMANCE.md "Trust"). No
-// allocation per item either way; ids live in one arena.
+// on each insertion and was the costliest step of Apply (docs/PERFORMANCE.md "Trust"). Items and
+// ids are stored in blocks, so none is ever copied and nothing is allocated per item.
 class AppliedIndex {
  public:
   // The item with this id, if any; valid until the next Insert.
@@ -511,7 +536,7 @@ class AppliedIndex {
       hash = Hash(id);
       __builtin_prefetch(&slots_[hash & mask_]);
     }
-    for (std::vector<AppliedItem>& run : runs_) {
+    for (Run& run : runs_) {
       if (id > IdOf(run.back())) continue;  // larger than all in the run
       // Galloping back from the end: an id looked up in a run other than for a dispute is new,
       // interleaved with the run's last few, and those are in the caches.
@@ -532,11 +557,10 @@ class AppliedIndex {
   }
   // Adds an item under an id Find does not know.
   void Insert(std::string_view id, AppliedItem item) {
-    item.id_offset = arena_.size();
+    item.id_offset = ids_.Append(id);
     item.id_size = static_cast<std::uint32_t>(id.size());
-    arena_.append(id);
-    std::vector<AppliedItem>* fit = nullptr;  // the run whose last id is the largest below id
-    for (std::vector<AppliedItem>& run : runs_) {
+    Run* fit = nullptr;  // the run whose last id is the largest below id
+    for (Run& run : runs_) {
       if (IdOf(run.back()) < id && (!fit || IdOf(fit->back()) < IdOf(run.back()))) fit = &run;
     }
     if (!fit && runs_.size() < kMaxRuns) fit = &runs_.emplace_back();
@@ -558,7 +582,7 @@ class AppliedIndex {
 
   static std::uint64_t Hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
   std::string_view IdOf(const AppliedItem& item) const {
-    return std::string_view(arena_).substr(item.id_offset, item.id_size);
+    return ids_.At(item.id_offset, item.id_size);
   }
   AppliedItem* FindOutOfOrder(std::string_view id, std::uint64_t hash) {
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
@@ -583,11 +607,14 @@ class AppliedIndex {
     }
   }
 
-  std::vector<std::vector<AppliedItem>> runs_;  // each never empty, its ids increasing
-  std::vector<AppliedItem> out_of_order_;
+  // Deques, not vectors: growing never copies what a run holds. With millions of items a
+  // vector's doubling copied hundreds of MB in one Apply, while the trust book was locked.
+  using Run = std::deque<AppliedItem>;
+  std::vector<Run> runs_;  // each never empty, its ids increasing
+  std::deque<AppliedItem> out_of_order_;
   std::vector<Slot> slots_;  // a power of two in size
   std::size_t mask_ = 0;
-  std::string arena_;
+  IdArena ids_;
 };
 
 // What caused an event: an evidence item or a fingerprint change (and, in a condition's
@@ -716,7 +743,7 @@ struct AgentTrust::State {
   Tier reported_tier = Tier::kUnrated;
   bool diverged = false;
 
-  std::vector<Added> added_pool;  // every applied item's contributions, in order
+  std::deque<Added> added_pool;  // every applied item's contributions, in order (see Run)
 
   // Scratch reused per item: the outcomes collected per dimension (Σx, count, largest
   // weight) and the dimensions touched on each side.
