@@ -108,6 +108,19 @@ Status Service::LogEvents(std::vector<LoopEvent> events) {
   return logged.get();
 }
 
+Result<std::string> Service::TenantName(const std::string& tenant_id) {
+  std::lock_guard lock(tenant_names_mu_);
+  if (auto it = tenant_names_.find(tenant_id); it != tenant_names_.end()) return it->second;
+  PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
+    PACTUM_ASSIGN_OR_RETURN(auto tenants, store::ListTenants(db));
+    for (auto& t : tenants)
+      tenant_names_.insert_or_assign(std::move(t.id), std::move(t.name));
+    return Status::Ok();
+  }));
+  if (auto it = tenant_names_.find(tenant_id); it != tenant_names_.end()) return it->second;
+  return Internal("events of tenant " + tenant_id + ", which the store does not hold");
+}
+
 Result<std::future<Status>> Service::QueueEvents(std::vector<LoopEvent> events) {
   std::promise<Status> logged;
   std::future<Status> answer = logged.get_future();
@@ -116,12 +129,11 @@ Result<std::future<Status>> Service::QueueEvents(std::vector<LoopEvent> events) 
     return answer;
   }
   std::map<std::string, std::string> tenant_names;
-  PACTUM_TRY(store_->Read([&](store::Connection& db) -> Status {
-    PACTUM_ASSIGN_OR_RETURN(auto tenants, store::ListTenants(db));
-    for (auto& t : tenants)
-      tenant_names[t.id] = t.name;
-    return Status::Ok();
-  }));
+  for (const LoopEvent& e : events) {
+    if (!tenant_names.contains(e.tenant_id)) {
+      PACTUM_ASSIGN_OR_RETURN(tenant_names[e.tenant_id], TenantName(e.tenant_id));
+    }
+  }
   const TimePoint now = clock_->Now();
   std::vector<ledger::LeafEntry> leaves;
   leaves.reserve(events.size());

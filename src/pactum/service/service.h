@@ -381,6 +381,11 @@ class Service {
                                       const std::string& workflow);
   std::mutex streams_mu_;
   std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> streams_;
+  // The name of a tenant, by id, which events' leaves carry: read from the store when a tenant
+  // is first named, and remembered (tenants are never renamed).
+  Result<std::string> TenantName(const std::string& tenant_id);
+  std::mutex tenant_names_mu_;
+  std::map<std::string, std::string, std::less<>> tenant_names_;
   std::mutex boundaries_mu_;
   std::map<std::string, std::shared_ptr<const control::Boundary>> boundaries_;  // by pact hash
   control::FastSampler sampler_;
