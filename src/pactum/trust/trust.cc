@@ -695,6 +695,9 @@ Result<TrustConfig> Completed(TrustConfig config) {
     return fail("sprt_alpha", "α and β must be in (0, 1) with α + β < 1");
   }
   if (config.score_event_step < 1) return fail("score_event_step", "must be at least 1");
+  if (!(config.hysteresis >= 0 && config.hysteresis < config.divergence)) {
+    return fail("hysteresis", "must be ≥ 0 and below divergence");
+  }
   std::sort(config.tiers.begin(), config.tiers.end(),
             [](const TierRule& a, const TierRule& b) { return a.tier > b.tier; });
   return config;
@@ -849,7 +852,9 @@ struct AgentTrust::State {
     score.n = n;
     score.confidence = n / (n + config.confidence_k);
     for (const TierRule& rule : config.tiers) {
-      if (score.lower_bound >= rule.min_lower_bound && score.n >= rule.min_evidence) {
+      // Rising above the agent's tier takes a margin; holding it or falling does not.
+      const int margin = rule.tier > reported_tier ? config.hysteresis : 0;
+      if (score.lower_bound >= rule.min_lower_bound + margin && score.n >= rule.min_evidence) {
         score.tier = rule.tier;
         break;
       }
@@ -1095,8 +1100,11 @@ struct AgentTrust::State {
 
   void ReportDivergence(const Score& cap, const Score& rep, double time, const Cause& cause,
                         std::vector<TrustEvent>* events) {
+    const bool measured = cap.measured && rep.measured;
+    const int gap = std::abs(cap.value - rep.value);
+    // Apart from `divergence` on; together again only below it by the hysteresis.
     const bool apart =
-        cap.measured && rep.measured && std::abs(cap.value - rep.value) >= config.divergence;
+        measured && gap >= (diverged ? config.divergence - config.hysteresis : config.divergence);
     if (apart && !diverged && events) {
       events->push_back(TrustEvent{"score.diverged", time,
                                    Json{{"capability", cap.value},

@@ -40,6 +40,12 @@ struct TrustConfig {
   // Highest first: platinum ≥ 900 & n ≥ 200, gold 750/100, silver 600/50, bronze 400/20.
   std::vector<TierRule> tiers;
   int divergence = 150;  // |capability − reputation| that raises score.diverged
+  // Hysteresis, in points of the 0..1000 scale: a side rises into a tier above the agent's
+  // current one only once its lower bound clears the tier's minimum by this much (it falls at
+  // once), and score.diverged is raised again only once the gap closed this far below
+  // `divergence`. Without it, a lower bound that sits on a minimum flips the tier, and the
+  // autonomy with it, every few hundred items.
+  int hysteresis = 10;
   double target_arl0 = 1000;
   double sprt_alpha = 0.05, sprt_beta = 0.05;
   // A score.changed event when a score or its lower bound moved at least this far since the
