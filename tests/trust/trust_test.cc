@@ -546,6 +546,28 @@ TEST(AgentTrust, EveryAppliedItemCanBeFoundForADispute) {
   }
 }
 
+// Ids are kept in 1 MiB blocks; one longer than a block gets its own, and those after it go on
+// in a new one.
+TEST(AgentTrust, IdsLongerThanABlockAreKeptWhole) {
+  AgentTrust trust = MakeTrust(MakePact({Cond("tpr", "classification.tpr", Op::kGte, 0.9)}));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i) {
+    std::string id = Id("e", 1000 + i);
+    if (i == 100) id += std::string(3 << 20, 'x');  // three blocks' worth
+    if (i == 200) id += std::string(1 << 20, 'y');  // exactly a block more
+    ids.push_back(std::move(id));
+  }
+  for (int i = 0; i < 300; ++i)
+    Apply(trust, TruePositive(ids[static_cast<std::size_t>(i)], kT0 + i, true));
+  for (int i = 0; i < 300; ++i) {
+    EXPECT_EQ(
+        trust.Apply(TruePositive(ids[static_cast<std::size_t>(i)], kT0 + i, true), nullptr).code(),
+        Code::kAlreadyExists)
+        << i;
+  }
+  EXPECT_TRUE(trust.Apply(TruePositive(Id("e", 999), kT0 + 400, true), nullptr).ok());
+}
+
 TEST(AgentTrust, WithdrawalNeverGoesBelowThePrior) {
   AgentTrust trust = MakeTrust(MakePact({Cond("tpr", "classification.tpr", Op::kGte, 0.9)}));
   Apply(trust, TruePositive("e1", kT0 + 0.1, false));

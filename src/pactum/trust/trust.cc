@@ -497,8 +497,9 @@ struct AppliedItem {
 class IdArena {
  public:
   std::uint64_t Append(std::string_view id) {
-    if (blocks_.empty() || kBlock - used_ < id.size()) {
-      blocks_.push_back(std::make_unique<char[]>(std::max(kBlock, id.size())));
+    if (capacity_ - used_ < id.size()) {  // an id longer than a block gets one of its own
+      capacity_ = std::max(kBlock, id.size());
+      blocks_.push_back(std::make_unique<char[]>(capacity_));
       used_ = 0;
     }
     std::memcpy(blocks_.back().get() + used_, id.data(), id.size());
@@ -513,7 +514,7 @@ class IdArena {
  private:
   static constexpr std::size_t kBlock = std::size_t{1} << 20;
   std::vector<std::unique_ptr<char[]>> blocks_;
-  std::size_t used_ = 0;  // of the last block
+  std::size_t capacity_ = 0, used_ = 0;  // of the last block
 };
 
 // The applied items by id, for disputes. Every item is indexed and few are ever disputed, so
