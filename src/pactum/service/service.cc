@@ -41,11 +41,14 @@ Service::Service(std::unique_ptr<store::Store> store, const Clock* clock,
 Service::~Service() = default;
 
 Result<std::unique_ptr<Service>> Service::Open(const ServiceOptions& options) {
-  PACTUM_ASSIGN_OR_RETURN(auto store, store::Store::Open(options.data_dir));
   // One live server a folder: a second would keep its own trust, keys' index and log tree, and
   // neither would see the other's writes. Operator commands (no live trust) may run beside it.
+  // Taken before the store opens, so that a newer server's migrations never run under an older
+  // one still serving.
   std::optional<FileLock> owner;
   if (options.load_trust) {
+    std::error_code ignored;  // a folder that cannot be made fails the lock, naming it
+    std::filesystem::create_directories(options.data_dir, ignored);
     auto lock = FileLock::Acquire(options.data_dir / "pactum.lock");
     if (!lock.ok()) {
       if (lock.status().code() != Code::kFailedPrecondition) return lock.status();
@@ -54,6 +57,7 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceOptions& options) {
     }
     owner.emplace(std::move(*lock));
   }
+  PACTUM_ASSIGN_OR_RETURN(auto store, store::Store::Open(options.data_dir));
   PACTUM_ASSIGN_OR_RETURN(auto log, ledger::Ledger::Open(*store, {options.clock}));
   std::unique_ptr<Service> service(
       new Service(std::move(store), options.clock, std::move(log), options.trust));
