@@ -179,6 +179,19 @@ TEST_F(TrustApiTest, RetriesCountOnceAndBulkIsAllOrNothing) {
   EXPECT_NE(refused.json()["error"]["message"].get<std::string>().find("line 3"), std::string::npos)
       << refused.body;
   EXPECT_EQ(refused.json()["error"]["details"]["field"], "latency_ms") << refused.body;
+  // A line that is not JSON: refused naming it (the lines are parsed in parallel, the first bad
+  // one is reported), and nothing is recorded.
+  const std::string good = Outcome("triage-1", "TP", "TP", "m-4") + "\n";
+  std::string malformed = good + "\n" + R"({"kind": "production_outcome", "agent": )" + "\n";
+  for (int i = 0; i < 200; ++i)
+    malformed += Outcome("triage-1", "TP", "TP", "m-5-" + std::to_string(i)) + "\n";
+  malformed += "not json\n";
+  auto unparsed = Bulk(malformed);
+  EXPECT_EQ(unparsed.status, 400) << unparsed.body;
+  EXPECT_NE(unparsed.json()["error"]["message"].get<std::string>().find("line 3: malformed JSON"),
+            std::string::npos)
+      << unparsed.body;
+  EXPECT_EQ(unparsed.json()["error"]["details"]["line"], 3) << unparsed.body;
   // (n decays between the two reads: the same up to the decay of a fraction of a second.)
   EXPECT_NEAR(Trust("triage-1")["reputation"]["n"].get<double>(), n, 1e-3);
 }

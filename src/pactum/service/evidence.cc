@@ -58,6 +58,15 @@ struct Accepted {
 // evidence, checked. The document is released here, on whichever thread read it.
 Status ReadItem(EvidenceSubmission& in, double now, Accepted& a) {
   Json item = std::move(in.item);
+  if (item.is_null() && !in.text.empty()) {
+    auto parsed = ParseJson(in.text);
+    if (!parsed.ok()) {
+      Status s = parsed.status().WithContext(in.where);
+      return in.line > 0 ? s.WithDetail("line", in.line) : s;
+    }
+    item = std::move(*parsed);
+    std::string().swap(in.text);
+  }
   if (!item.is_object()) return At(in.where, InvalidArgument("evidence must be a JSON object"));
   a.key = in.idempotency_key;
   if (auto k = item.find("idempotency_key"); k != item.end() && !a.key) {

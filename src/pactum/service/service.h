@@ -63,9 +63,24 @@ inline ServiceOptions OperatorOptions(std::filesystem::path data_dir) {
 // any (the item's own `idempotency_key` field otherwise), and where it came from for error
 // messages ("line 17"; empty for a single item).
 struct EvidenceSubmission {
+  EvidenceSubmission() = default;
+  EvidenceSubmission(Json json, std::optional<std::string> key, std::string at)
+      : item(std::move(json)), idempotency_key(std::move(key)), where(std::move(at)) {}
+  // Line `number` of a JSON Lines body, as text: parsed where the item is read, in parallel
+  // with the request's other items, not on the io thread one line after another. A malformed
+  // one is an error naming the line.
+  static EvidenceSubmission Line(std::string json_text, std::size_t number) {
+    EvidenceSubmission s({}, std::nullopt, "line " + std::to_string(number));
+    s.text = std::move(json_text);
+    s.line = number;
+    return s;
+  }
+
   Json item;
   std::optional<std::string> idempotency_key;
   std::string where;
+  std::string text;      // the item as JSON text, when `item` is null (Line)
+  std::size_t line = 0;  // its line in the body
 };
 
 // What became of a submitted item: a new record with its log receipt, or the record an earlier
