@@ -82,21 +82,14 @@ data=$(mktemp -d)
 out=$(mktemp)
 pid=""
 trap '[ -n "$pid" ] && { kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; }; rm -rf "$data" "$out"' EXIT
-serve=("$pactum" serve --listen 127.0.0.1:0 --data "$data")
+serve_flags=()
 if [ "$threads" != 0 ]; then
   printf 'threads: %s\n' "$threads" >"$data/serve.yaml"
-  serve+=(--config "$data/serve.yaml")
+  serve_flags+=(--config "$data/serve.yaml")
 fi
-"${serve[@]}" >"$out" 2>"$data/serve.log" &
-pid=$!
-for _ in $(seq 100); do grep -q serving "$out" && grep -q 'pk_' "$out" && break; sleep 0.1; done
-url=$(grep -o 'http://127.0.0.1:[0-9]*' "$out" | head -1)
-key=$(grep -o 'pk_[A-Za-z0-9_-]*' "$out" | head -1)
-[ -n "$url" ] && [ -n "$key" ] || { echo "decide/run.sh: server did not start" >&2; cat "$data/serve.log" >&2; exit 1; }
-export PACTUM_SERVER="$url" PACTUM_API_KEY="$key"
-quickstart="$root/examples/quickstart"
-curl -sf -H "Authorization: Bearer $key" "$url/v1/agents" -d @"$quickstart/agent.json" >/dev/null
-(cd "$quickstart" && "$pactum" pact publish alert-triage.yaml >/dev/null && "$pactum" evidence ingest outcomes.jsonl >/dev/null 2>&1)
+source "$root/bench/quickstart_server.sh"
+quickstart_server "$pactum" "$data" "$out" "${serve_flags[@]}"
+(cd "$root/examples/quickstart" && "$pactum" evidence ingest outcomes.jsonl >/dev/null 2>&1)
 curl -sf -H "Authorization: Bearer $key" "$url/v1/decide" -d '{"agent":"triage-gpt4o","workflow":"alert_triage","action":"close_alert","confidence":0.9,"resource":{"type":"Alert","id":"alert-1","attrs":{"priority":"Low"}}}' |
   grep -q '"receipt":{' || { echo "decide/run.sh: the setup decide did not answer with a receipt" >&2; exit 1; }
 echo "server: $url, io threads: $([ "$threads" = 0 ] && echo "half the cores" || echo "$threads")"

@@ -24,6 +24,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 quickstart="$root/examples/quickstart"
+source "$root/bench/quickstart_server.sh"
 work="$(mktemp -d)"
 pid=""
 trap '[ -n "$pid" ] && { kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; }; rm -rf "$work"' EXIT
@@ -47,15 +48,7 @@ rates=()
 for run in $(seq "$runs"); do
   data="$work/data-$run"
   mkdir -p "$data"
-  "$pactum" serve --listen 127.0.0.1:0 --data "$data" >"$work/out" 2>"$data/serve.log" &
-  pid=$!
-  for _ in $(seq 100); do grep -q serving "$work/out" && grep -q 'pk_' "$work/out" && break; sleep 0.1; done
-  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/out" | head -1)
-  key=$(grep -o 'pk_[A-Za-z0-9_-]*' "$work/out" | head -1)
-  [ -n "$url" ] && [ -n "$key" ] || { echo "ingest_http.sh: server did not start" >&2; cat "$data/serve.log" >&2; exit 1; }
-  export PACTUM_SERVER="$url" PACTUM_API_KEY="$key"
-  curl -sf -H "Authorization: Bearer $key" "$url/v1/agents" -d @"$quickstart/agent.json" >/dev/null
-  (cd "$quickstart" && "$pactum" pact publish alert-triage.yaml >/dev/null)
+  quickstart_server "$pactum" "$data" "$work/out"
   start=$(date +%s.%N)
   ingests=()
   for c in $(seq "$clients"); do
