@@ -347,14 +347,13 @@ struct Monitor {
       const auto window = static_cast<double>(condition.window_seconds);
       if (time < newest - window) return;
       newest = std::max(newest, time);
+      const bool set = kind == MetricKind::kSet;
       entries.push_back(Entry{time, s.value, s.predicted, s.actual});
-      if (kind == MetricKind::kSet)
-        entry_actions.push_back(s.actions ? *s.actions : std::vector<std::string>{});
+      if (set) entry_actions.push_back(s.actions ? *s.actions : std::vector<std::string>{});
       AddToWindow(s.value, s.predicted, s.actual, s.actions, +1);
       ++events_since_miss;
       while (!entries.empty() && entries.front().time < newest - window) {
         const Entry& e = entries.front();
-        const bool set = kind == MetricKind::kSet;
         AddToWindow(e.value, e.predicted, e.actual, set ? &entry_actions.front() : nullptr, -1);
         entries.pop_front();
         if (set) entry_actions.pop_front();
@@ -933,9 +932,10 @@ struct AgentTrust::State {
   }
 
   // Adds the collected outcomes at `time` (evidence severity, when given, overriding every
-  // weight), records what was added in the item and marks the touched dimensions.
+  // weight), records what was added in the item when it is `indexed` (an item without an id
+  // cannot be disputed, so what it added is never looked at) and marks the touched dimensions.
   void AddCollected(bool capability_side, double time, std::optional<Severity> severity,
-                    AppliedItem& item, std::vector<bool>& touched) {
+                    bool indexed, AppliedItem& item, std::vector<bool>& touched) {
     Side& side = capability_side ? capability : reputation;
     const double lambda = capability_side ? 1.0 : config.failure_weight;
     item.first = added_pool.size();
@@ -949,7 +949,7 @@ struct AgentTrust::State {
       const double a = w * x, b = lambda * w * (1 - x);
       // Time and amounts were validated: Add cannot fail here.
       side.dimensions[d].Add(time, a, b).IgnoreError();
-      added_pool.push_back(Added{d, a, b});
+      if (indexed) added_pool.push_back(Added{d, a, b});
       touched[d] = true;
     }
     item.count = static_cast<std::uint32_t>(added_pool.size() - item.first);
@@ -1271,7 +1271,8 @@ Status AgentTrust::Apply(const Evidence& evidence, std::vector<TrustEvent>* even
       item.kind = disputed.kind;
       item.review_approved = disputed.review_approved;
       item.severity = evidence.severity ? evidence.severity : disputed.severity;
-      s.AddCollected(disputed.capability, disputed.time, item.severity, item, touched);
+      s.AddCollected(disputed.capability, disputed.time, item.severity, !evidence.id.empty(), item,
+                     touched);
     }
     // A rejected dispute is recorded (and may be referred to) but changes no score.
   } else {
@@ -1279,7 +1280,7 @@ Status AgentTrust::Apply(const Evidence& evidence, std::vector<TrustEvent>* even
     item.time = evidence.time;
     item.capability = IsCapabilityEvidence(evidence);
     item.epoch = s.epoch;
-    s.AddCollected(item.capability, evidence.time, evidence.severity, item,
+    s.AddCollected(item.capability, evidence.time, evidence.severity, !evidence.id.empty(), item,
                    item.capability ? cap_touched : rep_touched);
   }
   if (!evidence.id.empty()) s.applied.Insert(evidence.id, item);
