@@ -364,7 +364,7 @@ class Service {
   std::uint64_t evidence_queued_ = 0;   // tickets handed out
   std::uint64_t evidence_applied_ = 0;  // tickets done with (applied, or failed)
   // An idempotency key (tenant id, key) with its hash, computed once (with the item, off the
-  // loop's lock) for the look-ups under it: in flight, seen, queued, applied.
+  // loop's lock) for the look-ups under it: in flight, stored, queued, indexed.
   struct IdempotencyKey {
     std::string_view tenant_id, key;
     std::size_t hash;

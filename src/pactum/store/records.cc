@@ -192,18 +192,16 @@ Status InsertEvidence(Connection& db, const std::vector<EvidenceRow*>& rows) {
 Result<std::optional<EvidenceRow>> FindEvidenceByIdempotencyKey(
     Connection& db, std::string_view tenant_id, std::string_view key,
     const std::vector<std::uint64_t>& log_indexes) {
-  PACTUM_ASSIGN_OR_RETURN(
-      auto st, db.Prepare("SELECT tenant_id, idempotency_key FROM evidence WHERE log_index = ?1"));
+  PACTUM_ASSIGN_OR_RETURN(auto st,
+                          db.Prepare(std::string(kEvidenceColumns) + " WHERE e.log_index = ?1"));
   for (std::uint64_t index : log_indexes) {
     st.Reset();
     st.Bind(1, ToSql(index));
     PACTUM_ASSIGN_OR_RETURN(bool found, st.Step());
-    if (!found || st.ColumnText(0) != tenant_id || st.ColumnIsNull(1) || st.ColumnText(1) != key)
-      continue;
-    PACTUM_ASSIGN_OR_RETURN(auto record,
-                            db.Prepare(std::string(kEvidenceColumns) + " WHERE e.log_index = ?1"));
-    record.Bind(1, ToSql(index));
-    return FirstRow(record, ReadEvidence);
+    if (!found) continue;
+    EvidenceRow row = ReadEvidence(st);
+    if (row.tenant_id == tenant_id && row.idempotency_key == key)
+      return std::optional<EvidenceRow>(std::move(row));
   }
   return std::optional<EvidenceRow>();
 }
